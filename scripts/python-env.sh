@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the Python virtualenvs the tests use:
+#   .venv/mlflow3  – the official client and reference server, mlflow==3.18.0 (the contract)
+#   .venv/mlflow2  – the newest 2.x client (mlflow-skinny), for backwards-compatibility tests
+# Idempotent: a venv that already has the right version is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MLFLOW3=3.18.0
+MLFLOW2=2.22.5
+PY=${PYTHON:-python3}
+
+# has_version VENV DIST VERSION: is DIST==VERSION installed in VENV?
+has_version() { [ -x "$1/bin/python" ] && "$1/bin/python" - "$2" "$3" <<'PYEOF' 2>/dev/null
+import sys, importlib.metadata as m
+sys.exit(0 if m.version(sys.argv[1]) == sys.argv[2] else 1)
+PYEOF
+}
+
+mkdir -p .venv
+if ! has_version .venv/mlflow3 mlflow "$MLFLOW3"; then
+  rm -rf .venv/mlflow3
+  "$PY" -m venv .venv/mlflow3
+  pip3="./.venv/mlflow3/bin/pip"
+  "$pip3" install -q --upgrade pip >/dev/null
+  if ! "$pip3" install -q "mlflow==$MLFLOW3" psycopg2-binary "psycopg[binary]" pytest requests; then
+    # The registry mirror sometimes carries the full `mlflow` wheel of a release before its
+    # `mlflow-skinny`/`mlflow-tracing` companions. The full wheel holds the whole `mlflow`
+    # package, so install the previous release's dependency set, then swap in the wheel.
+    echo "mlflow==$MLFLOW3 dependencies unavailable; installing its wheel over the 3.17.2 dependency set" >&2
+    "$pip3" install -q "mlflow==3.17.2" psycopg2-binary "psycopg[binary]" pytest requests
+    "$pip3" uninstall -q -y mlflow mlflow-skinny mlflow-tracing
+    "$pip3" install -q --no-deps "mlflow==$MLFLOW3"
+  fi
+fi
+if ! has_version .venv/mlflow2 mlflow-skinny "$MLFLOW2"; then
+  rm -rf .venv/mlflow2
+  "$PY" -m venv .venv/mlflow2
+  ./.venv/mlflow2/bin/pip install -q --upgrade pip >/dev/null
+  ./.venv/mlflow2/bin/pip install -q "mlflow-skinny==$MLFLOW2" pytest requests
+fi
+./.venv/mlflow3/bin/python -c "import mlflow; print('mlflow', mlflow.__version__, 'ready in .venv/mlflow3')"
+./.venv/mlflow2/bin/python -c "import mlflow; print('mlflow', mlflow.__version__, 'ready in .venv/mlflow2')"

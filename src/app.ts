@@ -1,0 +1,71 @@
+/**
+ * The Hono application: per-request database session, MLflow error mapping, and the route tree.
+ * Routes are thin; services own the logic; src/db owns the SQL.
+ */
+import { Hono } from "hono";
+import { openDatabase, unexpectedErrorToMlflow, type DbSession } from "./db/client";
+import { loadConfig, type Config, type Env } from "./env";
+import { MlflowError } from "./errors";
+import { registerExperimentRoutes } from "./routes/experiments";
+import { registerMetricRoutes } from "./routes/metrics";
+import { registerRunRoutes } from "./routes/runs";
+import { registerServerRoutes } from "./routes/server";
+
+export interface AppVariables {
+  config: Config;
+  /** Opened lazily: routes that never touch Postgres (health, artifacts) pay nothing. */
+  database: () => DbSession;
+}
+
+export type AppEnv = { Bindings: Env; Variables: AppVariables };
+export type App = Hono<AppEnv>;
+
+export function errorResponse(err: MlflowError): Response {
+  return new Response(JSON.stringify(err.toJSON()), {
+    status: err.status,
+    headers: { "content-type": "application/json", ...err.headers },
+  });
+}
+
+export function createApp(): App {
+  const app: App = new Hono<AppEnv>();
+
+  app.use("*", async (c, next) => {
+    const config = loadConfig(c.env);
+    let session: DbSession | undefined;
+    c.set("config", config);
+    c.set("database", () => (session ??= openDatabase(config)));
+    try {
+      await next();
+    } finally {
+      if (session) {
+        // Round trips are part of our performance contract; expose them for tests and benchmarks.
+        c.res.headers.append("server-timing", `db;desc="round trips";dur=${session.roundTrips()}`);
+        const closing = session.close();
+        try {
+          c.executionCtx.waitUntil(closing);
+        } catch {
+          await closing; // no execution context (e.g. unit tests calling app.fetch directly)
+        }
+      }
+    }
+  });
+
+  registerServerRoutes(app);
+  registerExperimentRoutes(app);
+  registerRunRoutes(app);
+  registerMetricRoutes(app);
+
+  // MLflow answers unknown routes and unimplemented RPCs with an empty 404; the client relies on it
+  // (a non-JSON 404 becomes ENDPOINT_NOT_FOUND and triggers its fallbacks).
+  app.notFound(() => new Response(null, { status: 404 }));
+
+  app.onError((err) => {
+    if (err instanceof MlflowError) return errorResponse(err);
+    const mapped = unexpectedErrorToMlflow(err);
+    console.error(`unexpected error (${mapped.code}):`, err instanceof Error ? err.stack ?? err.message : err);
+    return errorResponse(mapped);
+  });
+
+  return app;
+}

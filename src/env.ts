@@ -1,0 +1,37 @@
+/** Worker bindings and the configuration derived from them, validated once per isolate. */
+import { MlflowError } from "./errors";
+
+export interface Env {
+  /** postgres:// URL of the backend store (Neon in production; a secret). */
+  DATABASE_URL?: string;
+  /** host:port of a local WebSocket-to-TCP proxy; set only for local Postgres/PGlite. */
+  DB_WS_PROXY?: string;
+  /** Root for new experiments' artifact locations, MLflow's --default-artifact-root. */
+  DEFAULT_ARTIFACT_ROOT?: string;
+  S3_ENDPOINT?: string;
+  S3_BUCKET?: string;
+  S3_PREFIX?: string;
+  S3_REGION?: string;
+  S3_ACCESS_KEY_ID?: string;
+  S3_SECRET_ACCESS_KEY?: string;
+  ASSETS?: Fetcher;
+}
+
+export interface Config {
+  databaseUrl: string;
+  dbWsProxy: string | null;
+  defaultArtifactRoot: string;
+}
+
+export function loadConfig(env: Env): Config {
+  const missing: string[] = [];
+  if (!env.DATABASE_URL) missing.push("DATABASE_URL (postgres://user:password@host/db; set it with `wrangler secret put DATABASE_URL`)");
+  if (missing.length > 0) {
+    throw new MlflowError("TEMPORARILY_UNAVAILABLE", `Server is not configured: missing ${missing.join(", ")}.`);
+  }
+  return {
+    databaseUrl: env.DATABASE_URL!,
+    dbWsProxy: env.DB_WS_PROXY ? env.DB_WS_PROXY : null,
+    defaultArtifactRoot: env.DEFAULT_ARTIFACT_ROOT || "mlflow-artifacts:/",
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The one error type of the server. Every failure a client can see is an MlflowError carrying one of
+ * MLflow's error codes; the HTTP status follows from the code exactly as MLflow maps it, so the
+ * official client raises the same `MlflowException` codes against us as against `mlflow server`.
+ */
+
+export type ErrorCode =
+  | "INVALID_PARAMETER_VALUE"
+  | "BAD_REQUEST"
+  | "RESOURCE_ALREADY_EXISTS"
+  | "CUSTOMER_UNAUTHORIZED"
+  | "UNAUTHENTICATED"
+  | "PERMISSION_DENIED"
+  | "RESOURCE_DOES_NOT_EXIST"
+  | "NOT_FOUND"
+  | "ENDPOINT_NOT_FOUND"
+  | "ABORTED"
+  | "RESOURCE_CONFLICT"
+  | "ALREADY_EXISTS"
+  | "REQUEST_LIMIT_EXCEEDED"
+  | "RESOURCE_EXHAUSTED"
+  | "CANCELLED"
+  | "INTERNAL_ERROR"
+  | "INVALID_STATE"
+  | "DATA_LOSS"
+  | "NOT_IMPLEMENTED"
+  | "TEMPORARILY_UNAVAILABLE"
+  | "DEADLINE_EXCEEDED"
+  | "FEATURE_DISABLED"
+  | "INVALID_STATE_TRANSITION";
+
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  INVALID_PARAMETER_VALUE: 400,
+  BAD_REQUEST: 400,
+  RESOURCE_ALREADY_EXISTS: 400,
+  CUSTOMER_UNAUTHORIZED: 401,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  RESOURCE_DOES_NOT_EXIST: 404,
+  NOT_FOUND: 404,
+  ENDPOINT_NOT_FOUND: 404,
+  ABORTED: 409,
+  RESOURCE_CONFLICT: 409,
+  ALREADY_EXISTS: 409,
+  REQUEST_LIMIT_EXCEEDED: 429,
+  RESOURCE_EXHAUSTED: 429,
+  CANCELLED: 499,
+  INTERNAL_ERROR: 500,
+  INVALID_STATE: 500,
+  DATA_LOSS: 500,
+  NOT_IMPLEMENTED: 501,
+  TEMPORARILY_UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+};
+
+/** MLflow answers 500 for any code it has no explicit status for. */
+export function httpStatusFor(code: ErrorCode): number {
+  return STATUS_BY_CODE[code] ?? 500;
+}
+
+export class MlflowError extends Error {
+  readonly code: ErrorCode;
+  /** Extra response headers, e.g. Retry-After on throttling. */
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = "MlflowError";
+    this.code = code;
+    this.headers = headers;
+  }
+
+  get status(): number {
+    return httpStatusFor(this.code);
+  }
+
+  toJSON(): { error_code: ErrorCode; message: string } {
+    return { error_code: this.code, message: this.message };
+  }
+
+  static invalidParameter(message: string): MlflowError {
+    return new MlflowError("INVALID_PARAMETER_VALUE", message);
+  }
+
+  static notFound(message: string): MlflowError {
+    return new MlflowError("RESOURCE_DOES_NOT_EXIST", message);
+  }
+
+  static alreadyExists(message: string): MlflowError {
+    return new MlflowError("RESOURCE_ALREADY_EXISTS", message);
+  }
+}
+
+const API_DOCS_HINT = " See the API docs for more information about request parameters.";
+
+/** The message MLflow's request schema gives for a missing or empty required field. */
+export function missingParameter(name: string): MlflowError {
+  return MlflowError.invalidParameter(`Missing value for required parameter '${name}'.${API_DOCS_HINT}`);
+}
+
+/** The message MLflow's request schema gives for a field of the wrong type. */
+export function invalidParameterType(name: string, value: unknown): MlflowError {
+  return MlflowError.invalidParameter(
+    `Invalid value ${compactJson(value)} for parameter '${name}' supplied:  Hint: Value was of type '${pythonTypeName(value)}'.${API_DOCS_HINT}`,
+  );
+}
+
+/** Renders a value as Python's `json.dumps(v, sort_keys=True, separators=(",", ":"))`. */
+export function compactJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)) ?? "null";
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+function pythonTypeName(value: unknown): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (Array.isArray(value)) return "list";
+  switch (typeof value) {
+    case "string":
+      return "str";
+    case "boolean":
+      return "bool";
+    case "number":
+      return Number.isInteger(value) ? "int" : "float";
+    default:
+      return "dict";
+  }
+}

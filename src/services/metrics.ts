@@ -1,0 +1,78 @@
+/** Metric history reads: paged history and the sampled bulk view the UI charts use. */
+import type { Db } from "../db/client";
+import * as repo from "../db/metrics";
+import { MlflowError } from "../errors";
+import type { MetricRow } from "../protocol/wire";
+import { decodeOffsetToken, encodeOffsetToken } from "../protocol/page-token";
+
+export const MAX_RESULTS_PER_RUN = 2500;
+export const MAX_RUNS_PER_BULK_REQUEST = 100;
+
+export async function getMetricHistory(
+  db: Db,
+  runId: string,
+  key: string,
+  maxResults: number | undefined,
+  pageToken: string | undefined,
+): Promise<{ metrics: MetricRow[]; nextPageToken?: string }> {
+  if (maxResults !== undefined && maxResults <= 0) {
+    throw MlflowError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer.`);
+  }
+  const offset = decodeOffsetToken(pageToken);
+  // One extra row tells whether another page exists, as MLflow does.
+  const rows = await repo.metricHistory(db, runId, key, offset, maxResults === undefined ? null : maxResults + 1);
+  if (maxResults !== undefined && rows.length === maxResults + 1) {
+    return { metrics: rows.slice(0, maxResults), nextPageToken: encodeOffsetToken(offset + maxResults) };
+  }
+  return { metrics: rows };
+}
+
+export interface BulkIntervalRequest {
+  runIds: string[];
+  key: string;
+  maxResults: number;
+  startStep?: number;
+  endStep?: number;
+}
+
+/**
+ * Up to maxResults points per run, evenly spread over the ordered history, always keeping the last
+ * point (replacing the final sample when the page is full), runs in request order.
+ */
+export async function getMetricHistoryBulkInterval(db: Db, r: BulkIntervalRequest): Promise<(MetricRow & { runId: string })[]> {
+  let steps: { start: number; end: number } | null = null;
+  if (r.startStep !== undefined && r.endStep !== undefined) {
+    if (r.startStep > r.endStep) {
+      throw MlflowError.invalidParameter(
+        `end_step must be greater than start_step. Found start_step=${r.startStep} and end_step=${r.endStep}.`,
+      );
+    }
+    steps = { start: r.startStep, end: r.endStep };
+  } else if (r.startStep !== undefined || r.endStep !== undefined) {
+    throw MlflowError.invalidParameter("If either start step or end step are specified, both must be specified.");
+  }
+  const buckets = Math.max(1, r.maxResults);
+  const rows = await repo.sampledMetricHistory(db, [...new Set(r.runIds)], r.key, buckets, steps);
+  const byRun = new Map<string, { samples: repo.SampledMetric[]; last?: repo.SampledMetric }>();
+  for (const row of rows) {
+    const entry = byRun.get(row.runId) ?? { samples: [] };
+    if (row.isLast) entry.last = row;
+    else entry.samples.push(row);
+    byRun.set(row.runId, entry);
+  }
+  const same = (a: MetricRow, b: MetricRow) =>
+    a.step === b.step && a.timestamp === b.timestamp && a.isNan === b.isNan && (a.isNan || a.value === b.value);
+  const out: (MetricRow & { runId: string })[] = [];
+  for (const runId of r.runIds) {
+    const entry = byRun.get(runId);
+    if (!entry) continue;
+    const samples = [...entry.samples];
+    const last = entry.last;
+    if (last && (samples.length === 0 || !same(samples[samples.length - 1]!, last))) {
+      if (samples.length >= buckets) samples[samples.length - 1] = last;
+      else samples.push(last);
+    }
+    out.push(...samples.map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step, isNan: m.isNan, runId })));
+  }
+  return out;
+}
