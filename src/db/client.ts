@@ -80,6 +80,11 @@ export function unexpectedErrorToMlflow(err: unknown): MlflowError {
       { "retry-after": "1" },
     );
   }
+  // Class 22 (data exception: value too long, out of range, bad encoding) means the input did not
+  // fit MLflow's column types: the client's error, and retrying cannot help.
+  if (sqlstate?.startsWith("22")) {
+    return MlflowError.invalidParameter(`Invalid value: ${message}`);
+  }
   return new MlflowError("INTERNAL_ERROR", sqlstate ? `Database error (SQLSTATE ${sqlstate}).` : "Internal server error.");
 }
 

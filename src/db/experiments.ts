@@ -1,6 +1,7 @@
 /** SQL for experiments and their tags. Each function is one statement (one round trip). */
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { arrayParam } from "./sql-helpers";
 import { experimentTags, experiments } from "./schema/tracking";
 
 export interface ExperimentRow {
@@ -67,7 +68,7 @@ export async function insertExperiment(db: Db, e: NewExperiment): Promise<number
     tag_rows as (
       insert into experiment_tags (key, value, experiment_id)
       select k, v, (select experiment_id from inserted)
-      from unnest(${keys}::varchar[], ${values}::text[]) as t(k, v)
+      from unnest(${arrayParam(keys, "varchar")}, ${arrayParam(values, "text")}) as t(k, v)
       returning 1
     )
     select experiment_id from inserted`);

@@ -1,6 +1,7 @@
 /** SQL for metric history reads. */
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { arrayParam } from "./sql-helpers";
 import type { MetricRow } from "../protocol/wire";
 
 function toMetric(r: Record<string, unknown>): MetricRow {
@@ -44,7 +45,7 @@ export async function sampledMetricHistory(
   const result = await db.execute<Record<string, unknown>>(sql`
     with m as (
       select run_uuid, key, value, timestamp, step, is_nan from metrics
-      where run_uuid = any(${runIds}::varchar[]) and key = ${key} ${range}
+      where run_uuid = any(${arrayParam(runIds, "varchar")}) and key = ${key} ${range}
     ),
     bucketed as (
       select *, ntile(${buckets}) over (partition by run_uuid order by step, timestamp, value, is_nan) as bucket from m

@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { arrayParam } from "./sql-helpers";
 import type { MetricRow, RunDetails } from "../protocol/wire";
 
 export interface RunRow {
@@ -64,7 +65,7 @@ export async function insertRun(db: Db, r: NewRun): Promise<{ stage: string | un
     ),
     new_tags as (
       insert into tags (key, value, run_uuid)
-      select k, v, ${r.runId} from unnest(${r.tags.map((t) => t.key)}::varchar[], ${r.tags.map((t) => t.value)}::varchar[]) as t(k, v)
+      select k, v, ${r.runId} from unnest(${arrayParam(r.tags.map((t) => t.key), "varchar")}, ${arrayParam(r.tags.map((t) => t.value), "varchar")}) as t(k, v)
       where exists (select 1 from new_run)
       returning 1
     )
@@ -176,7 +177,7 @@ export async function writeBatch(db: Db, runId: string, b: Batch): Promise<Batch
   const result = await db.execute<{ stage: string | null; conflicts: BatchOutcome["conflicts"] | null }>(sql`
     with run as (select lifecycle_stage from runs where run_uuid = ${runId}),
     batch_params as (
-      select k as key, v as value from unnest(${b.params.map((p) => p.key)}::varchar[], ${b.params.map((p) => p.value)}::varchar[]) as t(k, v)
+      select k as key, v as value from unnest(${arrayParam(b.params.map((p) => p.key), "varchar")}, ${arrayParam(b.params.map((p) => p.value), "varchar")}) as t(k, v)
     ),
     conflicts as (
       select p.key, p.value as old_value, bp.value as new_value
@@ -192,7 +193,7 @@ export async function writeBatch(db: Db, runId: string, b: Batch): Promise<Batch
     ),
     new_tags as (
       insert into tags (key, value, run_uuid)
-      select k, v, ${runId} from unnest(${b.tags.map((t) => t.key)}::varchar[], ${b.tags.map((t) => t.value)}::varchar[]) as t(k, v)
+      select k, v, ${runId} from unnest(${arrayParam(b.tags.map((t) => t.key), "varchar")}, ${arrayParam(b.tags.map((t) => t.value), "varchar")}) as t(k, v)
       where exists (select 1 from ok)
       on conflict (key, run_uuid) do update set value = excluded.value
       returning 1
@@ -204,9 +205,9 @@ export async function writeBatch(db: Db, runId: string, b: Batch): Promise<Batch
     ),
     batch_metrics as (
       select k as key, v as value, ts, st as step, nan as is_nan
-      from unnest(${b.metrics.map((m) => m.key)}::varchar[], ${b.metrics.map((m) => m.value)}::float8[],
-                  ${b.metrics.map((m) => m.timestamp)}::bigint[], ${b.metrics.map((m) => m.step)}::bigint[],
-                  ${b.metrics.map((m) => m.isNan)}::boolean[]) as t(k, v, ts, st, nan)
+      from unnest(${arrayParam(b.metrics.map((m) => m.key), "varchar")}, ${arrayParam(b.metrics.map((m) => m.value), "float8")},
+                  ${arrayParam(b.metrics.map((m) => m.timestamp), "bigint")}, ${arrayParam(b.metrics.map((m) => m.step), "bigint")},
+                  ${arrayParam(b.metrics.map((m) => m.isNan), "boolean")}) as t(k, v, ts, st, nan)
     ),
     new_metrics as (
       insert into metrics (key, value, timestamp, run_uuid, step, is_nan)

@@ -1,0 +1,45 @@
+// `npm run dev`: the whole server on this machine with embedded defaults, no account needed.
+// PGlite (persisted in .data/pglite) behind the WebSocket proxy, an S3-compatible store in
+// .data/s3, migrations applied, then `wrangler dev` on http://localhost:8787.
+// Set DATABASE_URL to use another Postgres (e.g. Debian's or Neon) instead of PGlite.
+import path from "node:path";
+import { migrate } from "./lib/migrate-core.mjs";
+import { LOCAL_S3, ROOT, log, startPglite, startS3, startWrangler, startWsProxy } from "./lib/stack.mjs";
+
+const PORT = Number(process.env.PORT ?? 8787);
+const DATA = path.join(ROOT, ".data");
+
+async function main() {
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startPglite({ port: 5433, dataDir: path.join(DATA, "pglite") });
+    databaseUrl = pg.url;
+    log(`PGlite on ${databaseUrl} (data in .data/pglite)`);
+  }
+  await migrate(databaseUrl, { log: (m) => log(m) });
+  const proxy = await startWsProxy({ port: 8790 });
+  const s3 = await startS3({ port: 4569, dir: path.join(DATA, "s3") });
+  log(`S3 store on ${s3.endpoint}, bucket ${LOCAL_S3.bucket}`);
+  const server = await startWrangler({
+    port: PORT,
+    quiet: false,
+    vars: {
+      DATABASE_URL: databaseUrl,
+      DB_WS_PROXY: proxy.address,
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: LOCAL_S3.bucket,
+      S3_REGION: LOCAL_S3.region,
+      S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
+    },
+  });
+  log(`MLflow tracking server ready: MLFLOW_TRACKING_URI=${server.url.replace("127.0.0.1", "localhost")}`);
+  const shutdown = () => process.exit(0);
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+// Building blocks of the local stack, shared by `npm run dev`, the test runner and the benchmarks:
+// PGlite behind a socket server, the WebSocket proxy the Neon driver needs, a signature-checking
+// S3 server, and `wrangler dev`. Every service binds to loopback only.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export const LOCAL_S3 = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER", bucket: "mlflow-artifacts", region: "us-east-1" };
+
+export function log(...args) {
+  console.error("[stack]", ...args);
+}
+
+/** Resolves when `check()` stops throwing, or rejects after `timeoutMs`. */
+export async function waitFor(what, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const ok = await check();
+      if (ok !== false) return;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${lastError.message}` : ""}`);
+}
+
+/** Spawns a child with Node 22 (the pinned binary running this script); stops it on exit. */
+function spawnNode(args, { env = {}, name, quiet = false } = {}) {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", quiet ? "ignore" : "inherit", quiet ? "pipe" : "inherit"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  child.on("exit", (code, signal) => {
+    if (code && !child.killedByUs) log(`${name} exited with ${code ?? signal}${stderr ? `:\n${stderr}` : ""}`);
+  });
+  const stop = () => {
+    child.killedByUs = true;
+    if (child.exitCode === null) child.kill("SIGTERM");
+  };
+  process.once("exit", stop);
+  return { child, stop };
+}
+
+export async function startPglite({ port, dataDir }) {
+  const bin = path.join(ROOT, "node_modules/@electric-sql/pglite-socket/dist/scripts/server.js");
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  // -m 100: the default of one connection breaks as soon as two requests overlap.
+  const proc = spawnNode([bin, "--port", String(port), "-m", "100", "--db", dataDir ?? "memory://"], { name: "pglite", quiet: true });
+  const net = await import("node:net");
+  await waitFor("PGlite", () => new Promise((resolve, reject) => {
+    const s = net.connect(port, "127.0.0.1", () => { s.end(); resolve(true); });
+    s.on("error", reject);
+  }));
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: proc.stop };
+}
+
+export async function startS3({ port, dir }) {
+  const S3rver = require("@20minutes/s3rver");
+  fs.mkdirSync(dir, { recursive: true });
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port,
+    directory: dir,
+    silent: true,
+    configureBuckets: [{ name: LOCAL_S3.bucket, configs: [] }],
+  });
+  await server.run();
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() };
+}
+
+export async function startWsProxy({ port }) {
+  const { startWsProxy: start } = await import("./ws-proxy.mjs");
+  const proxy = await start({ port, log });
+  return { address: `127.0.0.1:${port}`, stop: proxy.close };
+}
+
+/** Runs `wrangler dev` with the given [vars] overrides and waits for /health. */
+export async function startWrangler({ port, vars, quiet = true }) {
+  const bin = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+  const args = [bin, "dev", "--port", String(port), "--ip", "127.0.0.1", "--log-level", quiet ? "warn" : "info"];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  fs.mkdirSync(path.join(ROOT, "public"), { recursive: true });
+  if (!fs.existsSync(path.join(ROOT, "public", "index.html"))) {
+    fs.writeFileSync(path.join(ROOT, "public", "index.html"), "<!doctype html><title>MLflow</title><p>UI not built: run npm run build:ui</p>");
+  }
+  const proc = spawnNode(args, {
+    name: "wrangler",
+    quiet,
+    env: { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_ACCOUNT_ID: "", CLOUDFLARE_API_TOKEN: "" },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor("wrangler dev", async () => (await fetch(`${url}/health`)).ok, 90_000);
+  return { url, stop: proc.stop };
+}

@@ -1,0 +1,262 @@
+/**
+ * Translates parsed filters and order_by clauses into drizzle `sql` fragments for Postgres.
+ *
+ * Every user-supplied key and value goes through a bind parameter; only fixed SQL text is inlined.
+ * Semantics follow MLflow's SQLAlchemy store:
+ *  - params/tags/metrics/datasets match when *some* row with that key satisfies the comparison
+ *    (MLflow inner-joins a filtered subquery; we use EXISTS so callers need no DISTINCT). Hence a
+ *    run without the key never matches, not even `!=`.
+ *  - metrics compare against latest_metrics; NaN is stored as 0 with is_nan, so a NaN metric
+ *    satisfies only `!=`.
+ *  - `attributes.run_name` filters on the `mlflow.runName` tag (runs logged by old clients have no
+ *    runs.name), but sorting uses the runs.name column, exactly as MLflow does.
+ *  - LIKE is case-sensitive, ILIKE is not, RLIKE maps to the POSIX regex operator `~`.
+ *
+ * The fragments reference the unaliased `runs` / `experiments` tables, so the surrounding query
+ * must select FROM those tables under their own names.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import {
+  datasets,
+  experimentTags,
+  experiments,
+  inputTags,
+  inputs,
+  latestMetrics,
+  params,
+  runs,
+  tags,
+} from "../db/schema/tracking";
+import type { Comparator, Filter, FilterClause, FilterValue, OrderByClause } from "./ast";
+import { translateRunAttributeAlias } from "./ast";
+import { pyIntString } from "./parser";
+
+const RUN_NAME_TAG = "mlflow.runName";
+const DATASET_CONTEXT_TAG = "mlflow.data.context";
+const INT8_MAX = 9223372036854775807n;
+
+type Operand = SQL | AnyPgColumn;
+
+/** Binds a number the way MLflow would compare it: ints stay exact, everything else is float8. */
+function numberParam(v: FilterValue): SQL {
+  if (v.kind !== "number") throw new Error(`expected a number, got ${v.kind}`);
+  if (v.integer) {
+    const digits = pyIntString(v.raw) ?? String(Math.trunc(v.value));
+    const big = BigInt(digits);
+    // Out-of-range integers still compare correctly as numeric instead of failing the cast.
+    return big <= INT8_MAX && big >= -INT8_MAX - 1n ? sql`${digits}::bigint` : sql`${digits}::numeric`;
+  }
+  return sql`${v.value}::double precision`;
+}
+
+function stringParam(v: FilterValue): SQL {
+  if (v.kind !== "string") throw new Error(`expected a string, got ${v.kind}`);
+  return sql`${v.value}`;
+}
+
+function listParam(v: FilterValue, cast?: SQL): SQL {
+  if (v.kind !== "list") throw new Error(`expected a list, got ${v.kind}`);
+  return sql.join(
+    v.values.map((x) => (cast ? sql`${x}${cast}` : sql`${x}`)),
+    sql`, `,
+  );
+}
+
+/** `lhs <comparator> rhs`; `rhs` must already be a bound fragment. */
+function compare(lhs: Operand, comparator: Comparator, rhs: SQL): SQL {
+  switch (comparator) {
+    case "=":
+      return sql`${lhs} = ${rhs}`;
+    case "!=":
+      return sql`${lhs} != ${rhs}`;
+    case ">":
+      return sql`${lhs} > ${rhs}`;
+    case ">=":
+      return sql`${lhs} >= ${rhs}`;
+    case "<":
+      return sql`${lhs} < ${rhs}`;
+    case "<=":
+      return sql`${lhs} <= ${rhs}`;
+    case "LIKE":
+      return sql`${lhs} LIKE ${rhs}`;
+    case "ILIKE":
+      return sql`${lhs} ILIKE ${rhs}`;
+    case "RLIKE":
+      return sql`${lhs} ~ ${rhs}`;
+    case "IN":
+      return sql`${lhs} IN (${rhs})`;
+    case "NOT IN":
+      return sql`NOT (${lhs} IN (${rhs}))`;
+    case "IS NULL":
+    case "IS NOT NULL":
+      throw new Error(`${comparator} has no right-hand side`);
+  }
+}
+
+/** Binds a string clause's value (single or list) for `column`. */
+function compareString(column: Operand, c: FilterClause): SQL {
+  const rhs = c.value.kind === "list" ? listParam(c.value) : stringParam(c.value);
+  return compare(column, c.comparator, rhs);
+}
+
+const and = (parts: SQL[]) => sql.join(parts, sql` AND `);
+
+// ---- runs -------------------------------------------------------------------------------------
+
+/** Run attribute → column; `run_name` here is the column (used for sorting). */
+function runColumn(key: string): AnyPgColumn {
+  switch (translateRunAttributeAlias(key)) {
+    case "run_id":
+      return runs.runUuid;
+    case "run_name":
+      return runs.name;
+    case "status":
+      return runs.status;
+    case "user_id":
+      return runs.userId;
+    case "artifact_uri":
+      return runs.artifactUri;
+    case "start_time":
+      return runs.startTime;
+    case "end_time":
+      return runs.endTime;
+    case "lifecycle_stage":
+      return runs.lifecycleStage;
+    default:
+      throw new Error(`unknown run attribute ${key}`);
+  }
+}
+
+function keyedExists(table: typeof params | typeof tags | typeof latestMetrics, key: string, condition?: SQL): SQL {
+  const where = [sql`${table.runUuid} = ${runs.runUuid}`, sql`${table.key} = ${key}`];
+  if (condition) where.push(condition);
+  return sql`EXISTS (SELECT 1 FROM ${table} WHERE ${and(where)})`;
+}
+
+function runClauseToSql(c: FilterClause): SQL {
+  switch (c.type) {
+    case "attribute": {
+      const key = translateRunAttributeAlias(c.key);
+      if (key === "run_name") return keyedExists(tags, RUN_NAME_TAG, sql`(${compareString(tags.value, c)})`);
+      if (key === "start_time" || key === "end_time") return sql`(${compare(runColumn(key), c.comparator, numberParam(c.value))})`;
+      return sql`(${compareString(runColumn(key), c)})`;
+    }
+    case "metric": {
+      const cmp = compare(latestMetrics.value, c.comparator, numberParam(c.value));
+      const nanAware =
+        c.comparator === "!=" ? sql`(${cmp} OR ${latestMetrics.isNan} = true)` : sql`(${cmp} AND ${latestMetrics.isNan} = false)`;
+      return keyedExists(latestMetrics, c.key, nanAware);
+    }
+    case "parameter":
+    case "tag": {
+      const table = c.type === "tag" ? tags : params;
+      if (c.comparator === "IS NULL") return sql`NOT ${keyedExists(table, c.key)}`;
+      if (c.comparator === "IS NOT NULL") return keyedExists(table, c.key);
+      return keyedExists(table, c.key, sql`(${compareString(table.value, c)})`);
+    }
+    case "dataset": {
+      // Like MLflow, any input row pointing at the run counts; source/destination types are not checked.
+      const joined = sql`${datasets} JOIN ${inputs} ON ${inputs.sourceId} = ${datasets.datasetUuid}`;
+      if (c.key === "context") {
+        return sql`EXISTS (SELECT 1 FROM ${joined} JOIN ${inputTags} ON ${inputTags.inputUuid} = ${inputs.inputUuid} AND ${inputTags.name} = ${DATASET_CONTEXT_TAG} AND (${compareString(inputTags.value, c)}) WHERE ${inputs.destinationId} = ${runs.runUuid})`;
+      }
+      const column = c.key === "name" ? datasets.name : datasets.digest;
+      return sql`EXISTS (SELECT 1 FROM ${joined} WHERE ${inputs.destinationId} = ${runs.runUuid} AND (${compareString(column, c)}))`;
+    }
+  }
+}
+
+/**
+ * WHERE condition for search_runs over `runs`, or undefined for an empty filter (drizzle's `and()`
+ * skips undefined). Experiment ids, lifecycle stage and paging are the caller's business.
+ */
+export function runFilterToSql(filter: Filter): SQL | undefined {
+  if (filter.length === 0) return undefined;
+  return and(filter.map(runClauseToSql));
+}
+
+function direction(ascending: boolean): SQL {
+  return ascending ? sql`ASC` : sql`DESC`;
+}
+
+/**
+ * ORDER BY items for search_runs: missing values sort last in both directions and, for metrics,
+ * NaN sorts after every number but before missing. Ends with MLflow's tie-breakers
+ * (start_time DESC unless start_time was ordered on, then run_uuid).
+ */
+export function runOrderByToSql(orderBy: readonly OrderByClause[]): SQL[] {
+  const out: SQL[] = [];
+  let sawStartTime = false;
+  for (const o of orderBy) {
+    const dir = direction(o.ascending);
+    if (o.type === "attribute") {
+      const col = runColumn(o.key);
+      if (col === runs.startTime) sawStartTime = true;
+      out.push(sql`${col} ${dir} NULLS LAST`);
+    } else if (o.type === "metric") {
+      const lookup = (col: AnyPgColumn) =>
+        sql`(SELECT ${col} FROM ${latestMetrics} WHERE ${latestMetrics.runUuid} = ${runs.runUuid} AND ${latestMetrics.key} = ${o.key})`;
+      out.push(sql`CASE WHEN ${lookup(latestMetrics.isNan)} THEN 1 WHEN ${lookup(latestMetrics.value)} IS NULL THEN 2 ELSE 0 END ASC`);
+      out.push(sql`${lookup(latestMetrics.value)} ${dir}`);
+    } else if (o.type === "parameter" || o.type === "tag") {
+      const t = o.type === "tag" ? tags : params;
+      out.push(sql`(SELECT ${t.value} FROM ${t} WHERE ${t.runUuid} = ${runs.runUuid} AND ${t.key} = ${o.key}) ${dir} NULLS LAST`);
+    } else {
+      throw new Error(`cannot order runs by ${o.type}`);
+    }
+  }
+  if (!sawStartTime) out.push(sql`${runs.startTime} DESC`);
+  out.push(sql`${runs.runUuid} ASC`);
+  return out;
+}
+
+// ---- experiments ------------------------------------------------------------------------------
+
+function experimentColumn(key: string): AnyPgColumn {
+  switch (key) {
+    case "name":
+      return experiments.name;
+    case "experiment_id":
+      return experiments.experimentId;
+    case "creation_time":
+      return experiments.creationTime;
+    case "last_update_time":
+      return experiments.lastUpdateTime;
+    default:
+      throw new Error(`unknown experiment attribute ${key}`);
+  }
+}
+
+function experimentClauseToSql(c: FilterClause): SQL {
+  if (c.type === "tag") {
+    const where = [sql`${experimentTags.experimentId} = ${experiments.experimentId}`, sql`${experimentTags.key} = ${c.key}`];
+    if (c.comparator !== "IS NULL" && c.comparator !== "IS NOT NULL") where.push(sql`(${compareString(experimentTags.value, c)})`);
+    const exists = sql`EXISTS (SELECT 1 FROM ${experimentTags} WHERE ${and(where)})`;
+    return c.comparator === "IS NULL" ? sql`NOT ${exists}` : exists;
+  }
+  const col = experimentColumn(c.key);
+  if (c.key === "experiment_id") {
+    // Ids arrive as canonical integer strings; bigint keeps huge ids from overflowing the cast.
+    const rhs = c.value.kind === "list" ? listParam(c.value, sql`::bigint`) : sql`${stringParam(c.value)}::bigint`;
+    return sql`(${compare(col, c.comparator, rhs)})`;
+  }
+  if (c.key === "creation_time" || c.key === "last_update_time") return sql`(${compare(col, c.comparator, numberParam(c.value))})`;
+  return sql`(${compareString(col, c)})`;
+}
+
+/** WHERE condition for search_experiments over `experiments`, or undefined for an empty filter. */
+export function experimentFilterToSql(filter: Filter): SQL | undefined {
+  if (filter.length === 0) return undefined;
+  return and(filter.map(experimentClauseToSql));
+}
+
+/**
+ * ORDER BY items for search_experiments. Postgres' default NULL placement is kept (MLflow adds no
+ * NULLS clause here) and experiment_id DESC breaks ties unless experiment_id was ordered on.
+ */
+export function experimentOrderByToSql(orderBy: readonly OrderByClause[]): SQL[] {
+  const out = orderBy.map((o) => sql`${experimentColumn(o.key)} ${direction(o.ascending)}`);
+  if (!orderBy.some((o) => o.key === "experiment_id")) out.push(sql`${experiments.experimentId} DESC`);
+  return out;
+}
