@@ -27,6 +27,7 @@ const MLFLOW_BIN = process.env.MLFLOW_BIN ?? path.join(ROOT, ".venv/mlflow3/bin/
 const PG_DUMP = process.env.PG_DUMP ?? "pg_dump";
 
 const { additionalObjectNames } = await import("../../src/db/schema/additions.ts");
+const meta = await import("../../src/db/schema/meta.ts");
 
 const suffix = `${process.pid}_${Date.now().toString(36)}`;
 const DB = { ml: `parity_ml_${suffix}`, ours: `parity_ours_${suffix}`, old: `parity_old_${suffix}` };
@@ -192,6 +193,7 @@ describe("schema parity with MLflow 3.18.0", { timeout: 60_000 }, () => {
       query(DB.ml, "select version_num from alembic_version"),
       query(DB.ours, "select version_num from alembic_version"),
     ]);
+    assert.equal(meta.MLFLOW_ALEMBIC_HEAD, MLFLOW_ALEMBIC_HEAD, "src/db/schema/meta.ts and scripts/lib/migrate-core.mjs disagree");
     assert.deepEqual(mlRev, [{ version_num: MLFLOW_ALEMBIC_HEAD }]);
     assert.deepEqual(ourRev, [{ version_num: MLFLOW_ALEMBIC_HEAD }]);
     const def = await query(DB.ours, "select experiment_id, name, lifecycle_stage, workspace from experiments");
