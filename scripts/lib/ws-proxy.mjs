@@ -1,8 +1,12 @@
 // WebSocket-to-TCP bridge so the Neon serverless driver (Postgres over WebSocket) can reach a local
 // Postgres or PGlite. Binary WebSocket messages carry raw Postgres wire bytes in both directions.
 // Only loopback targets are allowed: this is a development tool, never a public proxy.
+import { createRequire } from "node:module";
 import net from "node:net";
-import { WebSocketServer } from "ws";
+
+// Loaded through require: under vitest's module runner the ESM entry of `ws` resolves to its
+// browser stub, which has no server.
+const { WebSocketServer } = createRequire(import.meta.url)("ws");
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 // Postgres Terminate message ('X', length 4). pglite-socket does not close on it, so we do, or

@@ -1,0 +1,26 @@
+// Starts the test database and the WebSocket proxy (in Node, before the workerd test runtime).
+import pg from "pg";
+import { migrate } from "../../scripts/lib/migrate-core.mjs";
+import { startPglite, startWsProxy } from "../../scripts/lib/stack.mjs";
+import { testDatabase } from "./test-database.mjs";
+
+export default async function setup() {
+  const db = testDatabase();
+  const stops = [];
+  if (db.kind === "postgres") {
+    const admin = new pg.Client({ connectionString: db.adminUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists "${db.name}" with (force)`);
+    await admin.query(`create database "${db.name}"`);
+    await admin.end();
+  } else {
+    const pglite = await startPglite({ port: db.port });
+    stops.push(pglite.stop);
+  }
+  await migrate(db.url, { log: () => {} });
+  const proxy = await startWsProxy({ port: db.proxyPort });
+  stops.push(proxy.stop);
+  return async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+}
