@@ -1,0 +1,70 @@
+// Runs a command against a freshly started local stack, then tears the stack down:
+//   node scripts/with-stack.mjs -- <command> [args...]
+// The stack: a fresh database on Debian's PostgreSQL (127.0.0.1:5432), migrations, the WebSocket
+// proxy, the S3 server and `wrangler dev`. The command gets EDGE_MLFLOW_URL,
+// EDGE_MLFLOW_DATABASE_URL and the S3 settings in its environment. Exits with the command's status.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { migrate } from "./lib/migrate-core.mjs";
+import { LOCAL_S3, log, startS3, startWrangler, startWsProxy } from "./lib/stack.mjs";
+
+const PORTS = { wrangler: Number(process.env.E2E_PORT ?? 8877), proxy: 8792, s3: 4571 };
+const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgres://postgres:postgres@127.0.0.1:5432";
+const DB_NAME = process.env.E2E_DB_NAME ?? "edge_mlflow_e2e";
+
+async function recreateDatabase() {
+  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+  await admin.connect();
+  await admin.query(`drop database if exists "${DB_NAME}" with (force)`);
+  await admin.query(`create database "${DB_NAME}"`);
+  await admin.end();
+  return `${POSTGRES}/${DB_NAME}`;
+}
+
+async function main() {
+  const sep = process.argv.indexOf("--");
+  const command = process.argv.slice(sep + 1);
+  if (sep < 0 || command.length === 0) throw new Error("usage: with-stack.mjs -- <command> [args...]");
+
+  const databaseUrl = await recreateDatabase();
+  await migrate(databaseUrl, { log: () => {} });
+  const proxy = await startWsProxy({ port: PORTS.proxy });
+  const s3Dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mlflow-s3-"));
+  const s3 = await startS3({ port: PORTS.s3, dir: s3Dir });
+  const vars = {
+    DATABASE_URL: databaseUrl,
+    DB_WS_PROXY: proxy.address,
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: LOCAL_S3.bucket,
+    S3_REGION: LOCAL_S3.region,
+    S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
+  };
+  const server = await startWrangler({ port: PORTS.wrangler, vars });
+  log(`stack ready at ${server.url} (database ${DB_NAME})`);
+
+  const child = spawn(command[0], command.slice(1), {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      EDGE_MLFLOW_URL: server.url,
+      EDGE_MLFLOW_DATABASE_URL: databaseUrl,
+      EDGE_MLFLOW_S3_ENDPOINT: s3.endpoint,
+      EDGE_MLFLOW_S3_BUCKET: LOCAL_S3.bucket,
+    },
+  });
+  const code = await new Promise((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  server.stop();
+  await proxy.stop();
+  await s3.stop();
+  fs.rmSync(s3Dir, { recursive: true, force: true });
+  process.exit(code);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
