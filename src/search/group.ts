@@ -65,6 +65,15 @@ function groupIdentifiers(nodes: Node[]): Node[] {
   const out: Node[] = [];
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
+    if (isTok(n, "integer") || isTok(n, "float")) {
+      // `5 DESC` becomes an identifier too (it can then alias onto a preceding `tags.`).
+      const order = nextNonWs(nodes, i);
+      if (isTok(nodes[order], "order")) {
+        out.push({ kind: "ident", text: join(nodes, i, order) });
+        i = order;
+        continue;
+      }
+    }
     if (!(isTok(n, "name") || isTok(n, "symbol"))) {
       out.push(n);
       continue;
@@ -91,7 +100,7 @@ function isOperand(n: Node | undefined): boolean {
   if (n.kind === "ident" || n.kind === "paren") return true;
   if (n.kind !== "tok") return false;
   const k = n.tok.kind;
-  return k === "integer" || k === "float" || k === "hex" || k === "string" || (k === "keyword" && n.tok.norm === "NULL");
+  return k === "integer" || k === "float" || k === "string" || (k === "keyword" && n.tok.norm === "NULL");
 }
 
 function groupComparisons(nodes: Node[]): Node[] {

@@ -68,6 +68,9 @@ function splitOrderBy(orderBy: string): { identifier: string; ascending: boolean
   if (nodes.length !== 1 || nodes[0]!.kind !== "ident") cannotParse();
   const parts = shlexSplit(orderBy.replace(/`/g, '"'));
   if (parts === null || parts.length > 2 || parts.length === 0) return cannotParse();
+  // Only a two-word entry is re-assembled from the shell-split words; a lone identifier is used
+  // as written, so its quotes are handled by the identifier rules instead.
+  if (parts.length === 1) return { identifier: orderBy.trim(), ascending: true };
   let ascending = true;
   if (parts.length === 2) {
     const dir = parts[1]!.toLowerCase();

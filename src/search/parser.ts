@@ -202,20 +202,25 @@ function parseClauses(d: Dialect, filter: string): RawClause[] {
     const shown = d.experiments ? invalid.map((n) => n.text).join(", ") : invalid.map((n) => `'${n.text}'`).join(", ");
     fail(`Invalid clause(s) in filter string: ${shown}`);
   }
-  return nodes.map((n) => parseComparison(d, n as Extract<Node, { kind: "cmp" }>));
+  return nodes.flatMap((n) => (n.kind === "cmp" ? [parseComparison(d, n)] : []));
 }
 
 function requireComparator(c: string, allowed: string[], closingQuote: boolean): void {
   if (!allowed.includes(c)) fail(`Invalid comparator '${c}' not one of '${pySet(allowed)}${closingQuote ? "'" : ""}`);
 }
 
-/** Value shape must agree with the comparator; MLflow leaves mismatches to the database. */
-function requireValueShape(c: RawClause): void {
-  const isList = c.value.kind === "list";
+/**
+ * Value shape must agree with the comparator. MLflow itself lets `name = ('a')` through to the
+ * database, where a one-element tuple is rendered as `('a')` and behaves like the plain string;
+ * longer tuples make the query fail. We keep the working case and reject the failing one.
+ */
+function requireValueShape<C extends RawClause>(c: C): C {
   const wantsList = c.comparator === "IN" || c.comparator === "NOT IN";
-  if (isList !== wantsList) {
-    fail(`Invalid comparator '${c.comparator}' for a ${isList ? "list" : "single"} value of ${c.type} '${c.key}'`);
+  if (c.value.kind === "list" && !wantsList) {
+    if (c.value.values.length === 1) return { ...c, value: { kind: "string", value: c.value.values[0]! } };
+    fail(`Invalid comparator '${c.comparator}' for a list of values of ${c.type} '${c.key}'; use IN or NOT IN`);
   }
+  return c;
 }
 
 /** MLflow's second stage for runs (`_get_sqlalchemy_filter_clauses`). */
@@ -243,9 +248,7 @@ function checkRunClause(c: RawClause): FilterClause {
       requireComparator(comparator, DATASET_COMPARATORS, false);
       break;
   }
-  const clause = { ...c, comparator: comparator as Comparator };
-  requireValueShape(clause);
-  return clause;
+  return requireValueShape({ ...c, comparator: comparator as Comparator });
 }
 
 /** Python's `int(str)`: optional sign and surrounding whitespace, `_` between digits. */
@@ -279,9 +282,7 @@ function checkExperimentClause(c: RawClause): FilterClause {
       const ids = c.value.kind === "list" ? c.value.values : c.value.kind === "string" ? [c.value.value] : [];
       const parsed = ids.map((id) => pyIntString(id) ?? fail(`Invalid experiment ID '${id}'. Experiment ID must be a valid integer.`));
       const value: FilterValue = c.value.kind === "list" ? { kind: "list", values: parsed } : { kind: "string", value: parsed[0]! };
-      const clause = { ...c, comparator: comparator as Comparator, value };
-      requireValueShape(clause);
-      return clause;
+      return requireValueShape({ ...c, comparator: comparator as Comparator, value });
     }
     if (EXPERIMENT_NUMERIC_ATTRIBUTES.has(c.key)) {
       requireComparator(comparator, NUMERIC_ATTRIBUTE_COMPARATORS, false);
@@ -297,9 +298,7 @@ function checkExperimentClause(c: RawClause): FilterClause {
   } else {
     fail(`Invalid token type: ${c.type}`);
   }
-  const clause = { ...c, comparator: comparator as Comparator };
-  requireValueShape(clause);
-  return clause;
+  return requireValueShape({ ...c, comparator: comparator as Comparator });
 }
 
 /**
