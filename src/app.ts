@@ -63,7 +63,11 @@ export function createApp(): App {
   app.onError((err) => {
     if (err instanceof MlflowError) return errorResponse(err);
     const mapped = unexpectedErrorToMlflow(err);
-    console.error(`unexpected error (${mapped.code}):`, err instanceof Error ? err.stack ?? err.message : err);
+    // Log the driver's own message, not Drizzle's wrapper: that one embeds the query parameters,
+    // which may carry user data.
+    const cause = (err as { cause?: unknown }).cause;
+    const detail = cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
+    console.error(`unexpected error (${mapped.code}): ${detail}`);
     return errorResponse(mapped);
   });
 

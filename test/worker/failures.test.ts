@@ -1,0 +1,40 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+
+const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
+
+async function fetchWith(bindings: Record<string, unknown>, path: string, init?: RequestInit) {
+  const res = await createApp().fetch(new Request(`http://localhost${path}`, init), { ...env, ...bindings }, ctx);
+  return { status: res.status, body: (await res.json().catch(() => undefined)) as any, headers: res.headers };
+}
+
+describe("infrastructure failures", () => {
+  it("answers 503 TEMPORARILY_UNAVAILABLE when the database is unreachable, so the client retries", async () => {
+    // Port 9 (discard) on loopback: nothing listens there.
+    const res = await fetchWith({ DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:9/postgres" }, "/api/2.0/mlflow/experiments/get?experiment_id=0");
+    expect(res.status).toBe(503);
+    expect(res.body.error_code).toBe("TEMPORARILY_UNAVAILABLE");
+    expect(res.body.message).toMatch(/database/i);
+    expect(res.headers.get("retry-after")).toBe("1");
+  });
+
+  it("says clearly which setting is missing", async () => {
+    const res = await fetchWith({ DATABASE_URL: "" }, "/api/2.0/mlflow/experiments/get?experiment_id=0");
+    expect(res.status).toBe(503);
+    expect(res.body.message).toContain("DATABASE_URL");
+  });
+
+  it("never turns malformed input into a 5xx", async () => {
+    const bodies = ["{", "[]", '"just a string"', "null", '{"name": {"nested": true}}', '{"name": "x", "tags": "notalist"}'];
+    for (const body of bodies) {
+      const res = await fetchWith({}, "/api/2.0/mlflow/experiments/create", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      expect(res.status, body).toBe(400);
+      expect(res.body.error_code, body).toBe("INVALID_PARAMETER_VALUE");
+    }
+  });
+});
