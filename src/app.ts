@@ -9,6 +9,7 @@ import { MlflowError } from "./errors";
 import { registerExperimentRoutes } from "./routes/experiments";
 import { registerMetricRoutes } from "./routes/metrics";
 import { registerRunRoutes } from "./routes/runs";
+import { registerSearchRoutes } from "./routes/search";
 import { registerServerRoutes } from "./routes/server";
 
 export interface AppVariables {
@@ -55,6 +56,7 @@ export function createApp(): App {
   registerExperimentRoutes(app);
   registerRunRoutes(app);
   registerMetricRoutes(app);
+  registerSearchRoutes(app);
 
   // MLflow answers unknown routes and unimplemented RPCs with an empty 404; the client relies on it
   // (a non-JSON 404 becomes ENDPOINT_NOT_FOUND and triggers its fallbacks).

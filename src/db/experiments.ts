@@ -19,7 +19,7 @@ const tagsJson = sql<ExperimentRow["tags"]>`coalesce((
   select json_agg(json_build_object('key', t.key, 'value', t.value))
   from ${experimentTags} t where t.experiment_id = ${experiments.experimentId}), '[]'::json)`;
 
-const experimentColumns = {
+export const experimentColumns = {
   experimentId: experiments.experimentId,
   name: experiments.name,
   artifactLocation: experiments.artifactLocation,

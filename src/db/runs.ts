@@ -75,26 +75,28 @@ export async function insertRun(db: Db, r: NewRun): Promise<{ stage: string | un
   return { stage: row?.stage ?? undefined, artifactUri: row?.artifact_uri ?? null };
 }
 
-/** The run with its latest metrics, params, tags and dataset inputs, in one query. */
-export async function findRunDetails(db: Db, runId: string): Promise<RunDetails | undefined> {
-  const result = await db.execute<Record<string, unknown>>(sql`
-    select r.run_uuid, r.name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage, r.experiment_id,
-      coalesce((select json_agg(json_build_object('key', m.key, 'value', m.value, 'timestamp', m.timestamp, 'step', m.step, 'isNan', m.is_nan))
-                from latest_metrics m where m.run_uuid = r.run_uuid), '[]'::json) as metrics,
-      coalesce((select json_agg(json_build_object('key', p.key, 'value', p.value))
-                from params p where p.run_uuid = r.run_uuid), '[]'::json) as params,
-      coalesce((select json_agg(json_build_object('key', t.key, 'value', t.value))
-                from tags t where t.run_uuid = r.run_uuid), '[]'::json) as tags,
-      coalesce((select json_agg(json_build_object(
-                  'tags', coalesce((select json_agg(json_build_object('key', it.name, 'value', it.value))
-                                    from input_tags it where it.input_uuid = i.input_uuid), '[]'::json),
-                  'dataset', json_build_object('name', d.name, 'digest', d.digest, 'sourceType', d.dataset_source_type,
-                                               'source', d.dataset_source, 'schema', d.dataset_schema, 'profile', d.dataset_profile)))
-                from inputs i join datasets d on d.dataset_uuid = i.source_id
-                where i.destination_type = 'RUN' and i.destination_id = r.run_uuid and i.source_type = 'DATASET'), '[]'::json) as dataset_inputs
-    from runs r where r.run_uuid = ${runId}`);
-  const row = result.rows[0];
-  if (!row) return undefined;
+/**
+ * Select list of a run with its latest metrics, params, tags and dataset inputs as JSON, over the
+ * unaliased `runs` table, so one statement returns whole runs (get-run and search pages alike).
+ */
+export const RUN_DETAILS_COLUMNS = sql`
+  runs.run_uuid, runs.name, runs.user_id, runs.status, runs.start_time, runs.end_time, runs.artifact_uri,
+  runs.lifecycle_stage, runs.experiment_id,
+  coalesce((select json_agg(json_build_object('key', m.key, 'value', m.value, 'timestamp', m.timestamp, 'step', m.step, 'isNan', m.is_nan))
+            from latest_metrics m where m.run_uuid = runs.run_uuid), '[]'::json) as metrics,
+  coalesce((select json_agg(json_build_object('key', p.key, 'value', p.value))
+            from params p where p.run_uuid = runs.run_uuid), '[]'::json) as params,
+  coalesce((select json_agg(json_build_object('key', t.key, 'value', t.value))
+            from tags t where t.run_uuid = runs.run_uuid), '[]'::json) as tags,
+  coalesce((select json_agg(json_build_object(
+              'tags', coalesce((select json_agg(json_build_object('key', it.name, 'value', it.value))
+                                from input_tags it where it.input_uuid = i.input_uuid), '[]'::json),
+              'dataset', json_build_object('name', d.name, 'digest', d.digest, 'sourceType', d.dataset_source_type,
+                                           'source', d.dataset_source, 'schema', d.dataset_schema, 'profile', d.dataset_profile)))
+            from inputs i join datasets d on d.dataset_uuid = i.source_id
+            where i.destination_type = 'RUN' and i.destination_id = runs.run_uuid and i.source_type = 'DATASET'), '[]'::json) as dataset_inputs`;
+
+export function toRunDetails(row: Record<string, unknown>): RunDetails {
   return {
     run: toRunRow(row),
     metrics: row.metrics as MetricRow[],
@@ -102,6 +104,13 @@ export async function findRunDetails(db: Db, runId: string): Promise<RunDetails 
     tags: row.tags as RunDetails["tags"],
     datasetInputs: row.dataset_inputs as RunDetails["datasetInputs"],
   };
+}
+
+/** The run with everything logged to it, in one query. */
+export async function findRunDetails(db: Db, runId: string): Promise<RunDetails | undefined> {
+  const result = await db.execute<Record<string, unknown>>(sql`select ${RUN_DETAILS_COLUMNS} from runs where runs.run_uuid = ${runId}`);
+  const row = result.rows[0];
+  return row ? toRunDetails(row) : undefined;
 }
 
 export interface RunInfoUpdate {

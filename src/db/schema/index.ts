@@ -14,4 +14,5 @@ export * from "./genai";
 export * from "./gateway";
 export * from "./platform";
 export * from "./additions";
+export * from "./auth";
 export * from "./meta";

@@ -1,0 +1,39 @@
+/** One statement per search page: filter, order, offset and limit, with each row's details. */
+import { and, inArray, sql, type SQL } from "drizzle-orm";
+import type { Db } from "./client";
+import { experimentColumns, type ExperimentRow } from "./experiments";
+import { RUN_DETAILS_COLUMNS, toRunDetails } from "./runs";
+import { experiments } from "./schema/tracking";
+import { arrayParam } from "./sql-helpers";
+import type { RunDetails } from "../protocol/wire";
+
+export interface PageQuery {
+  where: SQL | undefined;
+  orderBy: SQL[];
+  offset: number;
+  /** Rows to fetch (callers ask for one more than the page size to detect a next page). */
+  limit: number | null;
+  stages: string[];
+}
+
+export async function searchRunsPage(db: Db, experimentIds: number[], q: PageQuery): Promise<RunDetails[]> {
+  const where = q.where ? sql`and (${q.where})` : sql``;
+  const result = await db.execute<Record<string, unknown>>(sql`
+    select ${RUN_DETAILS_COLUMNS} from runs
+    where runs.experiment_id = any(${arrayParam(experimentIds, "int")})
+      and runs.lifecycle_stage = any(${arrayParam(q.stages, "varchar")}) ${where}
+    order by ${sql.join(q.orderBy, sql`, `)}
+    offset ${q.offset} ${q.limit === null ? sql`` : sql`limit ${q.limit}`}`);
+  return result.rows.map(toRunDetails);
+}
+
+export async function searchExperimentsPage(db: Db, q: PageQuery): Promise<ExperimentRow[]> {
+  const query = db
+    .select(experimentColumns)
+    .from(experiments)
+    .where(and(inArray(experiments.lifecycleStage, q.stages), q.where))
+    .orderBy(...q.orderBy)
+    .offset(q.offset);
+  const rows = q.limit === null ? await query : await query.limit(q.limit);
+  return rows as ExperimentRow[];
+}
