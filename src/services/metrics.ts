@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import * as repo from "../db/metrics";
 import { MlflowError } from "../errors";
 import type { MetricRow } from "../protocol/wire";
-import { decodeOffsetToken, encodeOffsetToken } from "../protocol/page-token";
+import { decodePageToken, encodePageToken } from "../search";
 
 export const MAX_RESULTS_PER_RUN = 2500;
 export const MAX_RUNS_PER_BULK_REQUEST = 100;
@@ -18,11 +18,11 @@ export async function getMetricHistory(
   if (maxResults !== undefined && maxResults <= 0) {
     throw MlflowError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer.`);
   }
-  const offset = decodeOffsetToken(pageToken);
+  const offset = decodePageToken(pageToken);
   // One extra row tells whether another page exists, as MLflow does.
   const rows = await repo.metricHistory(db, runId, key, offset, maxResults === undefined ? null : maxResults + 1);
   if (maxResults !== undefined && rows.length === maxResults + 1) {
-    return { metrics: rows.slice(0, maxResults), nextPageToken: encodeOffsetToken(offset + maxResults) };
+    return { metrics: rows.slice(0, maxResults), nextPageToken: encodePageToken(offset + maxResults) };
   }
   return { metrics: rows };
 }
