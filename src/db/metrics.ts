@@ -63,3 +63,13 @@ export async function sampledMetricHistory(
     order by run_uuid, is_last, step, timestamp, value, is_nan`);
   return result.rows.map((r) => ({ ...toMetric(r), runId: r.run_uuid as string, isLast: Boolean(r.is_last) }));
 }
+
+/** Histories of one metric across runs, ordered by run, then timestamp, step, value. */
+export async function metricHistoryOfRuns(db: Db, runIds: string[], key: string, limit: number): Promise<(MetricRow & { runId: string })[]> {
+  const result = await db.execute<Record<string, unknown>>(sql`
+    select run_uuid, key, value, timestamp, step, is_nan from metrics
+    where run_uuid = any(${arrayParam(runIds, "varchar")}) and key = ${key}
+    order by run_uuid, timestamp, step, value
+    limit ${limit}`);
+  return result.rows.map((r) => ({ ...toMetric(r), runId: r.run_uuid as string }));
+}

@@ -5,6 +5,7 @@ import { readMessage, sendJson } from "../protocol/http";
 import { isArray, isIntLike, isString, required, type Check } from "../protocol/message";
 import { metricToWire } from "../protocol/wire";
 import * as metrics from "../services/metrics";
+import { metricHistoryOfRuns } from "../db/metrics";
 import { rpc } from "./rpc";
 
 const atMost = (limit: number): Check => (raw, field) => {
@@ -21,7 +22,27 @@ const withinRange = (lo: number, hi: number): Check => (raw, field) => {
   if (!(v >= lo && v <= hi)) throw MlflowError.invalidParameter(`max_results must be between ${lo} and ${hi}.`);
 };
 
+const MAX_BULK_HISTORY_RESULTS = 25000;
+
 export function registerMetricRoutes(app: App): void {
+  // UI-only route (MLflow serves it under /ajax-api only): whole histories of one metric for many runs.
+  app.get("/ajax-api/2.0/mlflow/metrics/get-history-bulk", async (c) => {
+    const query = new URL(c.req.url).searchParams;
+    const runIds = query.getAll("run_id");
+    if (runIds.length === 0) throw MlflowError.invalidParameter("GetMetricHistoryBulk request must specify at least one run_id.");
+    if (runIds.length > metrics.MAX_RUNS_PER_BULK_REQUEST) {
+      throw MlflowError.invalidParameter(
+        `GetMetricHistoryBulk request cannot specify more than ${metrics.MAX_RUNS_PER_BULK_REQUEST} run_ids. Received ${runIds.length} run_ids.`,
+      );
+    }
+    const key = query.get("metric_key");
+    if (key === null) throw MlflowError.invalidParameter("GetMetricHistoryBulk request must specify a metric_key.");
+    const requested = Number(query.get("max_results") ?? MAX_BULK_HISTORY_RESULTS);
+    if (!Number.isInteger(requested)) throw MlflowError.invalidParameter("max_results must be an integer.");
+    const points = await metricHistoryOfRuns(c.var.database().db, runIds, key, Math.max(0, Math.min(requested, MAX_BULK_HISTORY_RESULTS)));
+    return sendJson(c, { metrics: points.map((p) => metricToWire(p, p.runId)) });
+  });
+
   rpc(app, "GET", "/metrics/get-history", async (c) => {
     const m = await readMessage<{ run_id?: string; run_uuid?: string; metric_key: string; page_token?: string; max_results?: number }>(
       c,

@@ -211,3 +211,20 @@ describe("server routes", () => {
     expect(unknown.text).toBe("");
   });
 });
+
+describe("ajax-only metric routes", () => {
+  it("get-history-bulk returns every run's history ordered by run then time", async () => {
+    const a = await newRun();
+    const b = await newRun();
+    for (const run of [a, b]) {
+      await api.post("/runs/log-batch", { run_id: run, metrics: [1, 2, 3].map((i) => ({ key: "m", value: i, timestamp: 10 - i, step: i })) });
+    }
+    const res = await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk?run_id=${a}&run_id=${b}&metric_key=m&max_results=5`);
+    expect(res.status).toBe(200);
+    expect(res.body.metrics).toHaveLength(5);
+    const first = [a, b].sort()[0];
+    expect(res.body.metrics[0]).toEqual({ key: "m", value: 3, timestamp: 7, step: 3, run_id: first });
+    const none = await call("GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk?metric_key=m");
+    expect(none.status).toBe(400);
+  });
+});
