@@ -1,0 +1,230 @@
+/**
+ * Artifact previews chosen by file name. Text-like files are read with a Range request and the
+ * stream is cut at a limit, so a multi-GB log never hangs the tab; HTML renders in a sandboxed
+ * iframe; images and PDFs are handed to the browser, which fetches them itself.
+ */
+import { useEffect, useState } from "preact/hooks";
+import { artifactUrl } from "../api";
+import { formatBytes } from "../format";
+import { num } from "../json";
+import type { Int64 } from "../types";
+import { ErrorBox, Spinner } from "./common";
+
+const PREVIEW_BYTES = 1 << 20;
+const FULL_LIMIT = 50 << 20;
+const CSV_ROWS = 200;
+
+const IMAGE = /\.(png|jpe?g|gif|bmp|webp|svg|ico)$/i;
+const HTML = /\.html?$/i;
+const PDF = /\.pdf$/i;
+const CSV = /\.(csv|tsv)$/i;
+const JSON_FILE = /\.(json|jsonl|geojson)$/i;
+const TEXT = /(^|\/)(MLmodel|MLproject|Dockerfile|LICENSE|README)$|\.(txt|log|err|out|cfg|conf|ini|properties|toml|ya?ml|xml|js|ts|py|md|rst|sh|sql|r|java|scala|go|rs|c|h|cpp|jsonnet|pbtxt|env|lock)$/i;
+
+interface Head {
+  bytes: Uint8Array;
+  total?: number;
+  truncated: boolean;
+  contentType: string;
+}
+
+/** Reads at most `limit` bytes: asks for a Range, and stops reading even if the server ignores it. */
+async function readHead(url: string, limit: number): Promise<Head> {
+  const res = await fetch(url, { headers: { Range: `bytes=0-${limit - 1}` } });
+  if (!res.ok) {
+    const text = await res.text().catch(() => "");
+    let message = text.slice(0, 300);
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? message;
+    } catch {
+      /* not JSON */
+    }
+    throw new Error(`HTTP ${res.status}${message ? `: ${message}` : ""}`);
+  }
+  const range = res.headers.get("content-range");
+  const total = range ? Number(range.split("/")[1]) : Number(res.headers.get("content-length") ?? NaN);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body!.getReader();
+  while (size < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  await reader.cancel().catch(() => undefined);
+  const bytes = new Uint8Array(Math.min(size, limit));
+  let offset = 0;
+  for (const c of chunks) {
+    const part = c.subarray(0, Math.max(0, bytes.length - offset));
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  const knownTotal = Number.isFinite(total) ? total : undefined;
+  return { bytes, total: knownTotal, truncated: knownTotal !== undefined ? bytes.length < knownTotal : size > limit, contentType: res.headers.get("content-type") ?? "" };
+}
+
+function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 4096);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+export function ArtifactPreview({ runId, path, size }: { runId: string; path: string; size?: Int64 }) {
+  const url = artifactUrl(runId, path);
+  const name = path.split("/").pop() ?? path;
+  return (
+    <div class="preview">
+      <div class="card-head">
+        <h3 class="mono">{path}</h3>
+        <span class="muted">{formatBytes(size)}</span>
+        <span class="grow" />
+        <a class="button small" href={url} download={name}>
+          Download
+        </a>
+      </div>
+      {IMAGE.test(name) ? (
+        <img class="preview-image" src={url} alt={name} />
+      ) : PDF.test(name) ? (
+        <PdfPreview url={url} />
+      ) : (
+        <TextLike url={url} name={name} size={size} />
+      )}
+    </div>
+  );
+}
+
+function PdfPreview({ url }: { url: string }) {
+  const [state, setState] = useState<{ ok?: boolean; error?: unknown }>({});
+  useEffect(() => {
+    // Only embed what really is a PDF served as one; anything else could run as a same-origin page.
+    readHead(url, 1024).then(
+      (h) => setState({ ok: new TextDecoder().decode(h.bytes.subarray(0, 5)) === "%PDF-" && h.contentType.includes("pdf") }),
+      (error) => setState({ error }),
+    );
+  }, [url]);
+  if (state.error) return <ErrorBox error={state.error} />;
+  if (state.ok === undefined) return <Spinner />;
+  if (!state.ok) return <p class="muted">This file is not served as a PDF; download it instead.</p>;
+  return <iframe class="preview-frame" src={url} title="PDF preview" />;
+}
+
+function TextLike({ url, name, size }: { url: string; name: string; size?: Int64 }) {
+  const [limit, setLimit] = useState(PREVIEW_BYTES);
+  const [head, setHead] = useState<Head | undefined>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    let live = true;
+    setHead(undefined);
+    setError(undefined);
+    readHead(url, limit).then(
+      (h) => live && setHead(h),
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [url, limit]);
+  useEffect(() => setLimit(PREVIEW_BYTES), [url]);
+  if (error) return <ErrorBox error={error} title="Could not read the file." />;
+  if (!head) return <Spinner />;
+  const known = HTML.test(name) || CSV.test(name) || JSON_FILE.test(name) || TEXT.test(name);
+  if (!known && looksBinary(head.bytes)) return <p class="muted">No preview for this file type.</p>;
+  let text = new TextDecoder().decode(head.bytes);
+  if (head.truncated) text = text.slice(0, Math.max(text.lastIndexOf("\n"), 0) || text.length);
+  const total = head.total ?? (size !== undefined ? num(size) : undefined);
+  const more = head.truncated && (
+    <div class="truncated">
+      Showing the first {formatBytes(head.bytes.length)}
+      {total ? ` of ${formatBytes(total)}` : ""}.{" "}
+      {(total ?? Infinity) <= FULL_LIMIT && (
+        <button type="button" class="small" onClick={() => setLimit(FULL_LIMIT)}>
+          Load full file
+        </button>
+      )}
+    </div>
+  );
+  if (HTML.test(name)) {
+    return (
+      <>
+        {more}
+        {/* No allow-scripts, no same-origin: the page cannot act as the user. */}
+        <iframe class="preview-frame" sandbox="" srcdoc={text} title="HTML preview" />
+      </>
+    );
+  }
+  if (CSV.test(name)) return <CsvTable text={text} delimiter={/\.tsv$/i.test(name) ? "\t" : ","} note={more} />;
+  if (JSON_FILE.test(name) && !head.truncated && !/\d{16}/.test(text)) {
+    try {
+      text = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      /* show as-is: JSON lines or invalid JSON */
+    }
+  }
+  return (
+    <>
+      {more}
+      <pre class="preview-text" data-testid="artifact-text">
+        {text}
+      </pre>
+    </>
+  );
+}
+
+/** RFC 4180-style parsing of the first rows (quoted fields, doubled quotes, CRLF). */
+export function parseCsv(text: string, delimiter: string, maxRows: number): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length && rows.length < maxRows; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) row.push(field), (field = "");
+    else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+    } else field += ch;
+  }
+  if ((field || row.length) && rows.length < maxRows) rows.push([...row, field]);
+  return rows;
+}
+
+function CsvTable({ text, delimiter, note }: { text: string; delimiter: string; note: preact.ComponentChildren }) {
+  const rows = parseCsv(text, delimiter, CSV_ROWS + 1);
+  const [header, ...body] = rows;
+  if (!header) return <p class="muted">Empty file.</p>;
+  return (
+    <>
+      {note}
+      <div class="csv-wrap">
+        <table class="table compact csv">
+          <thead>
+            <tr>
+              {header.map((h, i) => (
+                <th key={i}>{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {body.map((r, i) => (
+              <tr key={i}>
+                {r.map((c, j) => (
+                  <td key={j}>{c}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {body.length >= CSV_ROWS && <p class="muted small-text">First {CSV_ROWS} rows shown.</p>}
+    </>
+  );
+}

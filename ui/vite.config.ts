@@ -1,0 +1,20 @@
+// Builds the tracking UI into ../public, which wrangler.toml serves as static assets (SPA fallback).
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+export default defineConfig({
+  root: here,
+  base: "/",
+  publicDir: false,
+  oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+  build: {
+    outDir: fileURLToPath(new URL("../public", import.meta.url)),
+    emptyOutDir: true,
+    target: "es2022",
+    // Charts, compare and artifact viewers are split into their own chunks by dynamic import().
+    chunkSizeWarningLimit: 200,
+    modulePreload: { polyfill: false },
+  },
+});
