@@ -22,22 +22,17 @@ export function encodePageToken(offset: number): string {
  */
 function lenientBase64Decode(token: string): Uint8Array | null {
   let clean = token.replace(/[^A-Za-z0-9+/=]/g, "");
-  // Data after the first complete padding group is ignored by Python's decoder.
+  // Python stops at the first padding that completes a quantum and ignores what follows.
   const pad = clean.indexOf("=");
   if (pad >= 0) {
-    const tail = clean.slice(pad);
-    const padLen = /^=+/.exec(tail)![0].length;
+    const padLen = /^=+/.exec(clean.slice(pad))![0].length;
     const needed = (4 - (pad % 4)) % 4;
     if (needed === 0 || padLen < needed) return null;
     clean = clean.slice(0, pad) + "=".repeat(needed);
   }
-  if (clean.length % 4 !== 0) {
-    if (clean.length % 4 === 1 || pad >= 0) return null;
-    return null;
-  }
+  if (clean.length % 4 !== 0) return null;
   try {
-    const bin = atob(clean);
-    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+    return Uint8Array.from(atob(clean), (c) => c.charCodeAt(0));
   } catch {
     return null;
   }
