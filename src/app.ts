@@ -3,9 +3,12 @@
  * Routes are thin; services own the logic; src/db owns the SQL.
  */
 import { Hono } from "hono";
+import { authMiddleware } from "./auth/middleware";
 import { openDatabase, unexpectedErrorToMlflow, type DbSession } from "./db/client";
 import { loadConfig, type Config, type Env } from "./env";
 import { MlflowError } from "./errors";
+import { registerArtifactRoutes } from "./routes/artifacts";
+import { registerAuthRoutes } from "./routes/auth";
 import { registerExperimentRoutes } from "./routes/experiments";
 import { registerMetricRoutes } from "./routes/metrics";
 import { registerRunRoutes } from "./routes/runs";
@@ -52,7 +55,12 @@ export function createApp(): App {
     }
   });
 
+  // Authentication and authorization for every route but /health (src/auth/middleware.ts).
+  app.use("*", authMiddleware());
+
+  registerArtifactRoutes(app);
   registerServerRoutes(app);
+  registerAuthRoutes(app);
   registerExperimentRoutes(app);
   registerRunRoutes(app);
   registerMetricRoutes(app);

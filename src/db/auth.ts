@@ -230,3 +230,12 @@ export async function revokeToken(db: Db, id: number, now: number): Promise<bool
   const r = await db.execute(sql`update edge_auth_tokens set revoked_at = coalesce(revoked_at, ${now}) where id = ${id} returning id`);
   return r.rows.length > 0;
 }
+
+/** The caller's grants on the experiments of several runs (unknown runs are skipped; the handler reports them). */
+export async function runExperimentGrants(db: Db, userId: number, runIds: string[]): Promise<{ experimentId: string; permission: string | null }[]> {
+  const r = await db.execute(sql`
+    select distinct r.experiment_id::text as experiment_id, p.permission
+    from runs r left join edge_auth_experiment_permissions p on p.experiment_id = r.experiment_id::text and p.user_id = ${userId}
+    where r.run_uuid = any(${arrayParam(runIds, "varchar")})`);
+  return r.rows.map((row) => ({ experimentId: String(row.experiment_id), permission: (row.permission as string | null) ?? null }));
+}
