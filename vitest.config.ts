@@ -3,9 +3,12 @@
 // database and the WebSocket proxy the Neon driver needs; the URL below is what the Worker sees.
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { jwksServerConfig } from "./test/worker/auth-jwks-server.mjs";
 import { testDatabase } from "./test/worker/test-database.mjs";
+import { testS3 } from "./test/worker/test-s3.mjs";
 
 const db = testDatabase();
+const s3 = testS3();
 
 export default defineConfig({
   plugins: [
@@ -16,13 +19,16 @@ export default defineConfig({
           DATABASE_URL: db.url,
           DB_WS_PROXY: db.proxy,
           DEFAULT_ARTIFACT_ROOT: "mlflow-artifacts:/",
+          ...s3.bindings,
+          // Only the auth tests read it: where test/worker/auth-jwks-server.mjs serves their JWKS.
+          AUTH_TEST_JWKS_BASE: jwksServerConfig().base,
         },
       },
     }),
   ],
   test: {
     include: ["test/worker/**/*.test.ts", "test/unit/**/*.test.ts"],
-    globalSetup: ["./test/worker/global-setup.mjs"],
+    globalSetup: ["./test/worker/global-setup.mjs", "./test/worker/auth-jwks-server.mjs"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,19 +1,23 @@
 /** Worker bindings and the configuration derived from them, validated once per isolate. */
+import { defaultArtifactRootFor, loadArtifactConfig, type ArtifactConfig, type ArtifactEnv } from "./artifacts/config";
 import { MlflowError } from "./errors";
 
-export interface Env {
+export interface Env extends ArtifactEnv {
   /** postgres:// URL of the backend store (Neon in production; a secret). */
   DATABASE_URL?: string;
   /** host:port of a local WebSocket-to-TCP proxy; set only for local Postgres/PGlite. */
   DB_WS_PROXY?: string;
   /** Root for new experiments' artifact locations, MLflow's --default-artifact-root. */
   DEFAULT_ARTIFACT_ROOT?: string;
+  /** Artifact storage (any S3-compatible store; R2's S3 endpoint in production) and server modes: src/artifacts/config.ts. */
   S3_ENDPOINT?: string;
   S3_BUCKET?: string;
   S3_PREFIX?: string;
   S3_REGION?: string;
   S3_ACCESS_KEY_ID?: string;
   S3_SECRET_ACCESS_KEY?: string;
+  SERVE_ARTIFACTS?: string;
+  ARTIFACTS_ONLY?: string;
   ASSETS?: Fetcher;
 }
 
@@ -21,17 +25,21 @@ export interface Config {
   databaseUrl: string;
   dbWsProxy: string | null;
   defaultArtifactRoot: string;
+  artifacts: ArtifactConfig;
 }
 
 export function loadConfig(env: Env): Config {
+  const artifacts = loadArtifactConfig(env);
   const missing: string[] = [];
-  if (!env.DATABASE_URL) missing.push("DATABASE_URL (postgres://user:password@host/db; set it with `wrangler secret put DATABASE_URL`)");
+  // An artifacts-only server never opens the database.
+  if (!env.DATABASE_URL && !artifacts.artifactsOnly) missing.push("DATABASE_URL (postgres://user:password@host/db; set it with `wrangler secret put DATABASE_URL`)");
   if (missing.length > 0) {
     throw new MlflowError("TEMPORARILY_UNAVAILABLE", `Server is not configured: missing ${missing.join(", ")}.`);
   }
   return {
-    databaseUrl: env.DATABASE_URL!,
+    databaseUrl: env.DATABASE_URL ?? "",
     dbWsProxy: env.DB_WS_PROXY ? env.DB_WS_PROXY : null,
-    defaultArtifactRoot: env.DEFAULT_ARTIFACT_ROOT || "mlflow-artifacts:/",
+    defaultArtifactRoot: env.DEFAULT_ARTIFACT_ROOT || defaultArtifactRootFor(artifacts),
+    artifacts,
   };
 }

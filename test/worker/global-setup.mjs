@@ -1,8 +1,10 @@
 // Starts the test database and the WebSocket proxy (in Node, before the workerd test runtime).
 import pg from "pg";
 import { migrate } from "../../scripts/lib/migrate-core.mjs";
-import { startPglite, startWsProxy } from "../../scripts/lib/stack.mjs";
+import fs from "node:fs";
+import { startPglite, startS3, startWsProxy } from "../../scripts/lib/stack.mjs";
 import { testDatabase } from "./test-database.mjs";
+import { testS3 } from "./test-s3.mjs";
 
 export default async function setup() {
   const db = testDatabase();
@@ -20,6 +22,11 @@ export default async function setup() {
   await migrate(db.url, { log: () => {} });
   const proxy = await startWsProxy({ port: db.proxyPort });
   stops.push(proxy.stop);
+  // Artifact storage: a fresh, empty bucket directory per run.
+  const s3 = testS3();
+  fs.rmSync(s3.dir, { recursive: true, force: true });
+  const store = await startS3({ port: s3.port, dir: s3.dir });
+  stops.push(store.stop);
   return async () => {
     for (const stop of stops.reverse()) await stop();
   };

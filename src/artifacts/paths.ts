@@ -1,0 +1,90 @@
+/**
+ * Artifact path safety: the ONE place every artifact route turns a client-supplied path into a
+ * canonical, relative storage path. MLflow's artifact proxy has a history of path-traversal CVEs,
+ * so the rules here are stricter than MLflow's `validate_path_is_safe` (mlflow/utils/uri.py):
+ *
+ * - decoded exactly once (URL paths) or taken as already decoded (query and JSON values); any
+ *   `%XX` left after that is double encoding (`%252e%252e` → `%2e%2e`) and is rejected rather than
+ *   decoded again, so no later layer can turn it into `..`;
+ * - rejected: `..` segments, absolute paths (`/x`, `C:\x`, `C:x`), backslashes, `;` path
+ *   parameters, `#`, NUL and every other control character, URI schemes (`file:`, `s3:`, …),
+ *   and keys longer than S3 allows;
+ * - canonicalised: empty and `.` segments are dropped, so `a//./b/` and `a/b` are the same key.
+ *
+ * Every rejection is MLflow's `INVALID_PARAMETER_VALUE` "Invalid path".
+ */
+import { MlflowError } from "../errors";
+
+/** S3 and R2 limit object keys to 1024 bytes of UTF-8; leave room for the bucket prefix. */
+export const MAX_ARTIFACT_PATH_BYTES = 900;
+
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const PERCENT_ESCAPE = /%[0-9a-fA-F]{2}/;
+// A leading `scheme:` (file:, s3:, http:, mlflow-artifacts:) or a Windows drive (`C:`).
+const SCHEME_OR_DRIVE = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+export function invalidPath(): MlflowError {
+  return MlflowError.invalidParameter("Invalid path");
+}
+
+/**
+ * Canonicalises an artifact path that is already decoded (a query parameter or JSON field).
+ * Returns the relative path without leading or trailing slashes; "" means the root.
+ */
+export function canonicalArtifactPath(decoded: string): string {
+  if (CONTROL_CHARS.test(decoded)) throw invalidPath();
+  if (decoded.includes("#") || decoded.includes("\\") || decoded.includes(";")) throw invalidPath();
+  // Decoding happened once already; another escape here could only be double encoding.
+  if (PERCENT_ESCAPE.test(decoded)) throw invalidPath();
+  if (decoded.startsWith("/")) throw invalidPath();
+  if (SCHEME_OR_DRIVE.test(decoded)) throw invalidPath();
+  const segments: string[] = [];
+  for (const segment of decoded.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") throw invalidPath();
+    segments.push(segment);
+  }
+  const path = segments.join("/");
+  if (new TextEncoder().encode(path).length > MAX_ARTIFACT_PATH_BYTES) throw invalidPath();
+  return path;
+}
+
+/** Canonicalises a path taken raw from the URL: decodes it exactly once, then checks it. */
+export function canonicalEncodedArtifactPath(encoded: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(encoded);
+  } catch {
+    throw invalidPath(); // malformed escapes such as `%zz` or a lone `%`
+  }
+  return canonicalArtifactPath(decoded);
+}
+
+/** A path that must name a file (uploads): not the root. */
+export function requireFilePath(path: string): string {
+  if (path === "") throw MlflowError.invalidParameter("Artifact path must include a file name.");
+  return path;
+}
+
+/**
+ * The file name in a multipart request's `path` field. Clients before 3.18 sent their whole local
+ * path (possibly absolute or a Windows path), and MLflow keeps only its base name: so do we, split
+ * on both separators, and the name must then be one safe segment.
+ */
+export function multipartFileName(path: string): string {
+  const name = path.split(/[\\/]/).pop() ?? "";
+  const canonical = canonicalArtifactPath(name);
+  if (canonical === "" || canonical.includes("/")) throw invalidPath();
+  return canonical;
+}
+
+/** Joins canonical relative paths ("" is the root). */
+export function joinArtifactPath(...parts: string[]): string {
+  return parts.filter((p) => p !== "").join("/");
+}
+
+/** The last segment of a canonical path. */
+export function baseName(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? path : path.slice(i + 1);
+}
