@@ -9,7 +9,6 @@ import { loadConfig, type Config, type Env } from "./env";
 import { MlflowError } from "./errors";
 import { registerArtifactRoutes } from "./routes/artifacts";
 import { registerAuthRoutes } from "./routes/auth";
-import { registerArtifactRoutes } from "./routes/artifacts";
 import { registerExperimentRoutes } from "./routes/experiments";
 import { registerMetricRoutes } from "./routes/metrics";
 import { registerRunRoutes } from "./routes/runs";
@@ -59,7 +58,6 @@ export function createApp(): App {
   // Authentication and authorization for every route but /health (src/auth/middleware.ts).
   app.use("*", authMiddleware());
 
-  registerArtifactRoutes(app);
   registerArtifactRoutes(app);
   registerServerRoutes(app);
   registerAuthRoutes(app);
