@@ -20,8 +20,11 @@ function quoteWith(s: string, q: string): string | null {
   return q + s + q;
 }
 
+/** Words the lexer reads as keywords even right after a period (`metrics.in` is not a key). */
+const RESERVED_AFTER_DOT = new Set(["IN", "CASE", "VALUES", "USING", "FROM", "AS"]);
+
 export function printKey(key: string): string {
-  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) return key;
+  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(key) && !RESERVED_AFTER_DOT.has(key.toUpperCase())) return key;
   const quoted = quoteWith(key, "`") ?? (key.startsWith("`") && key.endsWith("`") ? null : (quoteWith(key, '"') ?? quoteWith(key, "'")));
   if (quoted === null) throw new Error(`key ${JSON.stringify(key)} cannot be written in MLflow filter syntax`);
   return quoted;
