@@ -10,6 +10,9 @@ import { MlflowError } from "./errors";
 import { registerArtifactRoutes } from "./routes/artifacts";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerExperimentRoutes } from "./routes/experiments";
+import { registerInputRoutes } from "./routes/inputs";
+import { registerLoggedModelRoutes } from "./routes/logged-models";
+import { registerRegistryRoutes } from "./routes/registry";
 import { registerMetricRoutes } from "./routes/metrics";
 import { registerRunRoutes } from "./routes/runs";
 import { registerSearchRoutes } from "./routes/search";
@@ -65,6 +68,9 @@ export function createApp(): App {
   registerRunRoutes(app);
   registerMetricRoutes(app);
   registerSearchRoutes(app);
+  registerInputRoutes(app);
+  registerLoggedModelRoutes(app);
+  registerRegistryRoutes(app);
 
   // MLflow answers unknown routes and unimplemented RPCs with an empty 404; the client relies on it
   // (a non-JSON 404 becomes ENDPOINT_NOT_FOUND and triggers its fallbacks).
