@@ -10,7 +10,7 @@ import type { OrderByClause } from "./ast";
 import { translateRunAttributeAlias } from "./ast";
 import { tokenize } from "./lexer";
 import { groupTokens } from "./group";
-import { EXPERIMENT_ATTRIBUTES, RUN_ORDER_BY_ATTRIBUTES, fail, resolveIdentifier } from "./parser";
+import { EXPERIMENT_ATTRIBUTES, RUN_ORDER_BY_ATTRIBUTES, fail, pyList, resolveIdentifier } from "./parser";
 
 /** POSIX `shlex.split` (no comments); null when a quote or escape is left open. */
 export function shlexSplit(s: string): string[] | null {
@@ -91,7 +91,7 @@ export function parseRunOrderBy(orderBy: readonly string[] | null | undefined): 
     const { type, key } = resolveIdentifier(identifier, RUN_ORDER_BY_ATTRIBUTES, false);
     if (type === "dataset") fail(`Invalid identifier type '${type}'`);
     const field = `${type}\u0000${type === "attribute" ? translateRunAttributeAlias(key) : key}`;
-    if (seen.has(field)) fail(`\`order_by\` contains duplicate fields: [${orderBy!.map((o) => `'${o}'`).join(", ")}]`);
+    if (seen.has(field)) fail(`\`order_by\` contains duplicate fields: ${pyList(orderBy!)}`);
     seen.add(field);
     return { type, key, ascending };
   });

@@ -13,6 +13,7 @@ function toBase64(text: string): string {
 
 /** Returns the token for the page starting at `offset`. */
 export function encodePageToken(offset: number): string {
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`page offset must be a non-negative integer, got ${offset}`);
   return toBase64(`{"offset": ${offset}}`);
 }
 

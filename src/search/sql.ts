@@ -121,8 +121,6 @@ function runColumn(key: string): AnyPgColumn {
       return runs.startTime;
     case "end_time":
       return runs.endTime;
-    case "lifecycle_stage":
-      return runs.lifecycleStage;
     default:
       throw new Error(`unknown run attribute ${key}`);
   }
@@ -143,7 +141,9 @@ function runClauseToSql(c: FilterClause): SQL {
       return sql`(${compareString(runColumn(key), c)})`;
     }
     case "metric": {
-      const cmp = compare(latestMetrics.value, c.comparator, numberParam(c.value));
+      // MLflow compares metrics with float(value), integers included.
+      if (c.value.kind !== "number") throw new Error(`expected a number, got ${c.value.kind}`);
+      const cmp = compare(latestMetrics.value, c.comparator, sql`${c.value.value}::double precision`);
       const nanAware =
         c.comparator === "!=" ? sql`(${cmp} OR ${latestMetrics.isNan} = true)` : sql`(${cmp} AND ${latestMetrics.isNan} = false)`;
       return keyedExists(latestMetrics, c.key, nanAware);

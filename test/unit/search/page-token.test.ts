@@ -72,3 +72,9 @@ describe("decodePageToken", () => {
     );
   });
 });
+
+describe("encodePageToken guards", () => {
+  it.each([-1, 1.5, Number.NaN, 2 ** 60])("%s is a programming error", (n) => {
+    expect(() => encodePageToken(n)).toThrow(RangeError);
+  });
+});

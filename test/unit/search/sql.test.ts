@@ -37,8 +37,8 @@ describe("runFilterToSql", () => {
   });
 
   it("NaN metrics satisfy !=", () => {
-    expect(where("metrics.m != 1").sql).toContain('("latest_metrics"."value" != $2::bigint OR "latest_metrics"."is_nan" = true)');
-    expect(where("metrics.m != 1").params).toEqual(["m", "1"]);
+    expect(where("metrics.m != 1").sql).toContain('("latest_metrics"."value" != $2::double precision OR "latest_metrics"."is_nan" = true)');
+    expect(where("metrics.m != 1").params).toEqual(["m", 1]);
   });
 
   it.each([
@@ -93,7 +93,7 @@ describe("runFilterToSql", () => {
     const q = where("metrics.a > 1 AND params.b = 'x' AND status != 'FAILED'");
     expect(q.sql.split(" AND (").length).toBeGreaterThan(2);
     expect(q.sql.endsWith('("runs"."status" != $5)')).toBe(true);
-    expect(q.params).toEqual(["a", "1", "b", "x", "FAILED"]);
+    expect(q.params).toEqual(["a", 1, "b", "x", "FAILED"]);
   });
 
   it("RLIKE maps to ~ when a caller builds it directly", () => {
