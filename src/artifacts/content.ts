@@ -56,13 +56,22 @@ export function guessMimeType(path: string): string {
   return MIME_BY_EXTENSION[extension.toLowerCase()] ?? "application/octet-stream";
 }
 
+/** Percent-encodes UTF-8 bytes outside RFC 5987's attr-char set (Python's quote with MLflow's safe set). */
+function encodeAttrChars(s: string): string {
+  let out = "";
+  for (const byte of new TextEncoder().encode(s)) {
+    const ch = String.fromCharCode(byte);
+    out += /[A-Za-z0-9!#$&+\-.^_`|~]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
 /** RFC 6266 `attachment` with an RFC 5987 `filename*` for non-ASCII names, as MLflow builds it. */
 export function attachmentDisposition(fileName: string): string {
   const quoted = (s: string) => (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(s) ? s : `"${s.replace(/[\\"]/g, "\\$&")}"`);
   if (/^[\x20-\x7e]*$/.test(fileName)) return `attachment; filename=${quoted(fileName)}`;
   const ascii = fileName.normalize("NFKD").replace(/[^\x20-\x7e]/g, "") || "download";
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename=${quoted(ascii)}; filename*=UTF-8''${encoded}`;
+  return `attachment; filename=${quoted(ascii)}; filename*=UTF-8''${encodeAttrChars(fileName)}`;
 }
 
 /** Headers for any artifact bytes we serve. */

@@ -23,6 +23,17 @@ const PART_URL_TTL_SECONDS = 3600;
 /** MLflow's MLFLOW_PRESIGNED_DOWNLOAD_URL_TTL_SECONDS default; the client re-asks on retries. */
 const DOWNLOAD_URL_TTL_SECONDS = 300;
 
+/**
+ * Upload IDs are opaque tokens from the store (URL-safe base64-like on S3 and R2). They end up in
+ * storage URLs, so anything else, `..` included, is refused before it gets there.
+ */
+function checkUploadId(uploadId: string): string {
+  if (!/^[A-Za-z0-9_.~+=\/-]{1,1024}$/.test(uploadId) || uploadId.includes("..")) {
+    throw MlflowError.invalidParameter("Invalid upload_id.");
+  }
+  return uploadId;
+}
+
 export interface FileInfo {
   path: string;
   is_dir: boolean;
@@ -181,11 +192,14 @@ export class ArtifactStore {
 
   async completeMultipart(dir: string, fileName: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {
     const path = joinArtifactPath(dir, fileName);
+    checkUploadId(uploadId);
+    if (parts.length === 0 || parts.length > MAX_MULTIPART_PARTS) throw MlflowError.invalidParameter("parts must list the uploaded parts.");
     await guarded(path, () => this.s3.completeMultipart(this.key(path), uploadId, parts));
   }
 
   async abortMultipart(dir: string, fileName: string, uploadId: string): Promise<void> {
     const path = joinArtifactPath(dir, fileName);
+    checkUploadId(uploadId);
     try {
       await this.s3.abortMultipart(this.key(path), uploadId);
     } catch (err) {

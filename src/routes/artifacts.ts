@@ -68,6 +68,8 @@ function registerProxyRoutes(app: App, prefix: string): void {
   app.get(`${prefix}/artifacts`, async (c) => files(c, await store(c).list(queryPath(c) ?? "")));
 
   app.put(`${prefix}/artifacts/*`, async (c) => {
+    // `dir/` names a directory even though canonicalisation would drop the slash.
+    if (new URL(c.req.url).pathname.endsWith("/")) requireFilePath("");
     const path = requireFilePath(pathAfter(c, "/artifacts"));
     await store(c).upload(path, c.req.raw.body, c.req.header("content-length"));
     return sendJson(c, {});

@@ -22,11 +22,14 @@ export default async function setup() {
   await migrate(db.url, { log: () => {} });
   const proxy = await startWsProxy({ port: db.proxyPort });
   stops.push(proxy.stop);
-  // Artifact storage: a fresh, empty bucket directory per run.
+  // Artifact storage: a fresh, empty bucket directory per run (the port is per run, see test-s3.mjs).
   const s3 = testS3();
   fs.rmSync(s3.dir, { recursive: true, force: true });
   const store = await startS3({ port: s3.port, dir: s3.dir });
-  stops.push(store.stop);
+  stops.push(async () => {
+    await store.stop();
+    fs.rmSync(s3.dir, { recursive: true, force: true });
+  });
   return async () => {
     for (const stop of stops.reverse()) await stop();
   };
