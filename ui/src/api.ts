@@ -44,7 +44,7 @@ async function request<T>(method: string, path: string, init: { query?: Query; b
     try {
       data = parseJson(text);
     } catch {
-      data = undefined;
+      if (res.ok) throw new ApiError(res.status, "BAD_RESPONSE", `The server sent invalid JSON for ${path}.`);
     }
   }
   if (!res.ok) {

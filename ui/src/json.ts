@@ -27,12 +27,18 @@ function quoteLongIntegers(text: string): string {
     }
     const isSign = ch === 45; /* - */
     if (!isSign && (ch < 48 || ch > 57)) continue;
-    let j = isSign ? i + 1 : i;
-    while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
-    const next = text[j];
-    const isInteger = next !== "." && next !== "e" && next !== "E";
-    const digits = j - (isSign ? i + 1 : i);
-    if (isInteger && digits >= 16) {
+    // Scan the whole number token, so digits after a "." or "e" are never mistaken for an integer.
+    const digitsStart = isSign ? i + 1 : i;
+    let j = digitsStart;
+    while (isDigit(text.charCodeAt(j))) j++;
+    const integerEnd = j;
+    if (text[j] === ".") for (j++; isDigit(text.charCodeAt(j)); j++);
+    if (text[j] === "e" || text[j] === "E") {
+      j++;
+      if (text[j] === "+" || text[j] === "-") j++;
+      while (isDigit(text.charCodeAt(j))) j++;
+    }
+    if (integerEnd === j && integerEnd - digitsStart >= 16) {
       const literal = text.slice(i, j);
       if (!Number.isSafeInteger(Number(literal))) {
         out += text.slice(start, i) + '"' + literal + '"';
@@ -42,6 +48,10 @@ function quoteLongIntegers(text: string): string {
     i = j - 1;
   }
   return out + text.slice(start);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** Numeric view of an int64 or double that may have been kept as a string. */

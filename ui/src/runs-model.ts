@@ -40,7 +40,7 @@ export const ATTRIBUTE_COLUMNS: Column[] = [
     text: (r) => formatDuration(r.info.start_time, r.info.end_time),
   },
   { id: "a:status", kind: "attr", key: "status", label: "Status", width: 96, sortKey: "attributes.status", text: (r) => (r.info.status ?? "").toLowerCase() },
-  { id: "a:user", kind: "attr", key: "user", label: "User", width: 110, sortKey: "attributes.user_id", text: (r) => r.info.user_id ?? "" },
+  { id: "a:user", kind: "attr", key: "user", label: "User", width: 110, sortKey: "attributes.user_id", text: (r) => r.info.user_id || tagValue(r.data?.tags, "mlflow.user") || "" },
   {
     id: "a:source",
     kind: "attr",

@@ -25,7 +25,7 @@ export function RunOverview({ run, onChanged }: { run: Run; onChanged: () => voi
             <Detail label="Created" value={formatTime(info.start_time)} />
             <Detail label="Ended" value={formatTime(info.end_time)} />
             <Detail label="Duration" value={formatDuration(info.start_time, info.end_time)} />
-            <Detail label="User" value={info.user_id || "—"} />
+            <Detail label="User" value={info.user_id || tagValue(tags, "mlflow.user") || "—"} />
             <Detail label="Source" value={source ? <span class="mono">{source}{commit ? ` @ ${commit.slice(0, 10)}` : ""}</span> : "—"} />
             {parent && <Detail label="Parent run" value={<a href={href(`/runs/${parent}`)} class="mono">{parent}</a>} />}
             <Detail label="Artifact URI" value={<span class="mono small-text">{info.artifact_uri ?? "—"}</span>} />

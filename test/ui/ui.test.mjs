@@ -1,0 +1,246 @@
+// Browser tests of the tracking UI against the real local stack (PGlite, S3 server, wrangler dev)
+// and Debian's Chromium. Run: npm run test:ui
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, SCREENSHOTS, restClient, seed, startStack } from "./harness.mjs";
+
+let stack;
+let data;
+let browser;
+let page;
+const pageErrors = [];
+const blockedScripts = [];
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+async function open(hash) {
+  await page.goto(`${stack.url}/${hash}`);
+}
+
+describe("tracking UI", { timeout: 120_000 }, () => {
+  before(async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    stack = await startStack();
+    data = await seed(stack.url);
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    // View state lives in the hash's query string.
+    await page.addInitScript(() => {
+      window.hashParam = (name) => new URLSearchParams(location.hash.split("?")[1] ?? "").get(name);
+    });
+    page.on("pageerror", (e) => pageErrors.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      // Expected HTTP errors (e.g. the invalid filter's 400) are shown in the page, not bugs.
+      if (m.type() !== "error" || /Failed to load resource/.test(m.text())) return;
+      // The sandboxed HTML preview refusing the artifact's script is the point of the sandbox.
+      if (/Blocked script execution in 'about:srcdoc'/.test(m.text())) blockedScripts.push(m.text());
+      else pageErrors.push(`console: ${m.text()}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  test("experiments list renders the seeded experiment", async () => {
+    await open("#/experiments");
+    const link = page.locator(".experiments-table a", { hasText: "ui-seeded" });
+    await link.waitFor();
+    const row = page.locator(`tr[data-experiment-id="${data.experimentId}"]`);
+    assert.match(await row.innerText(), /Seeded by the UI tests\./);
+    await shot("experiments");
+  });
+
+  test("create, rename and delete an experiment through the UI", async () => {
+    await open("#/experiments");
+    await page.getByRole("button", { name: "New experiment" }).click();
+    await page.locator("dialog input[name=name]").fill("made-in-browser");
+    await page.locator("dialog").getByRole("button", { name: "Create" }).click();
+    const row = page.locator("tr", { has: page.locator("a", { hasText: /^made-in-browser$/ }) });
+    await row.waitFor();
+    const { experiment } = await restClient(stack.url).get("experiments/get-by-name?experiment_name=made-in-browser");
+    assert.equal(experiment.lifecycle_stage, "active");
+
+    await row.getByRole("button", { name: "Rename" }).click();
+    await page.locator("dialog input[name=name]").fill("renamed-in-browser");
+    await page.locator("dialog").getByRole("button", { name: "Rename" }).click();
+    const renamed = page.locator("tr", { has: page.locator("a", { hasText: /^renamed-in-browser$/ }) });
+    await renamed.waitFor();
+
+    await renamed.getByRole("button", { name: "Delete" }).click();
+    await page.locator("dialog").getByRole("button", { name: "Delete" }).click();
+    await renamed.waitFor({ state: "detached" });
+    const after = await restClient(stack.url).get(`experiments/get?experiment_id=${experiment.experiment_id}`);
+    assert.equal(after.experiment.lifecycle_stage, "deleted");
+    assert.equal(after.experiment.name, "renamed-in-browser");
+  });
+
+  test("runs table shows seeded runs with metric and param columns; nested runs expand", async () => {
+    await open(`#/experiments/${data.experimentId}`);
+    await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
+    const headers = await page.locator(".grid-head .cell").allInnerTexts();
+    assert.ok(headers.some((h) => /loss/.test(h)), `metric column missing: ${headers}`);
+    assert.ok(headers.some((h) => /lr/.test(h)), `param column missing: ${headers}`);
+    const alpha = await page.locator(`[data-run-id="${data.runs.first}"]`).innerText();
+    assert.match(alpha, /alpha/);
+    assert.match(alpha, /0\.1/);
+    // Children hide under their parent until expanded.
+    assert.equal(await page.locator(`[data-run-id="${data.runs.children[0]}"]`).count(), 0);
+    await page.locator(`[data-run-id="${data.runs.parent}"] .expander`).click();
+    await page.locator(`[data-run-id="${data.runs.children[0]}"]`).waitFor();
+    await shot("runs-table");
+  });
+
+  test("sorting by a metric goes to the server and into the URL", async () => {
+    await open(`#/experiments/${data.experimentId}`);
+    await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
+    await page.locator('.grid-head [data-column="p:lr"]').click();
+    await page.waitForFunction(() => hashParam("order") === "params.`lr` DESC");
+    await page.waitForFunction(() => document.querySelectorAll(".grid-row[data-run-id]")[0]?.textContent?.includes("sweep"));
+    await page.locator('.grid-head [data-column="p:lr"]').click();
+    await page.waitForFunction(() => hashParam("order") === "params.`lr` ASC");
+    await page.waitForFunction(() => document.querySelectorAll(".grid-row[data-run-id]")[0]?.textContent?.includes("alpha"));
+  });
+
+  test("a filter narrows the runs; an invalid filter shows the server's error", async () => {
+    await open(`#/experiments/${data.experimentId}`);
+    await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
+    await page.getByLabel("Filter runs").fill("params.lr = '0.5'");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForFunction(() => document.querySelectorAll(".grid-row[data-run-id]").length === 1);
+    assert.match(await page.locator(".grid-row[data-run-id]").innerText(), /beta/);
+    assert.equal(await page.evaluate(() => hashParam("filter")), "params.lr = '0.5'");
+
+    await page.getByLabel("Filter runs").fill("metrics.loss >>> 1");
+    await page.getByRole("button", { name: "Search" }).click();
+    const error = page.locator(".error-box");
+    await error.waitFor();
+    assert.match(await error.innerText(), /Invalid filter\..*INVALID_PARAMETER_VALUE/s);
+    await shot("filter-error");
+  });
+
+  test("column chooser removes a column and stores the choice in the URL", async () => {
+    await open(`#/experiments/${data.experimentId}`);
+    await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
+    await page.getByRole("button", { name: /^Columns/ }).click();
+    await page.locator(".column-chooser label", { hasText: /^accuracy$/ }).locator("input").uncheck();
+    await page.waitForFunction(() => !document.querySelector('.grid-head [data-column="m:accuracy"]'));
+    assert.match(page.url(), /cols=/);
+    // The URL alone reproduces the view.
+    const shared = page.url();
+    await page.goto("about:blank");
+    await page.goto(shared);
+    await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
+    assert.equal(await page.locator('.grid-head [data-column="m:accuracy"]').count(), 0);
+    assert.equal(await page.locator('.grid-head [data-column="m:loss"]').count(), 1);
+  });
+
+  test("the client's deep link opens the run page with params, metrics and description", async () => {
+    await open(`#/experiments/${data.experimentId}/runs/${data.runs.first}`);
+    await page.locator("h1", { hasText: "alpha" }).waitFor();
+    assert.match(await page.getByTestId("params").innerText(), /lr\s+0\.1/);
+    assert.match(await page.getByTestId("metrics").innerText(), /loss/);
+    assert.match(await page.getByTestId("metrics").innerText(), /accuracy/);
+    await page.getByRole("button", { name: "Edit" }).click();
+    await page.getByLabel("Description").fill("A note from the browser");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByTestId("description").filter({ hasText: "A note from the browser" }).waitFor();
+    const { run } = await restClient(stack.url).get(`runs/get?run_id=${data.runs.first}`);
+    assert.equal(run.data.tags.find((t) => t.key === "mlflow.note.content")?.value, "A note from the browser");
+    await shot("run-overview");
+  });
+
+  test("path-style and /runs/<id> links resolve to the run page", async () => {
+    await page.goto(`${stack.url}/experiments/${data.experimentId}/runs/${data.runs.second}`);
+    await page.locator("h1", { hasText: "beta" }).waitFor();
+    await open(`#/runs/${data.runs.second}`);
+    await page.waitForFunction((id) => location.hash.startsWith(`#/experiments/${id}/runs/`), data.experimentId);
+    await page.locator("h1", { hasText: "beta" }).waitFor();
+  });
+
+  test("metric charts draw on canvas; axis, smoothing and log scale live in the URL", async () => {
+    await open(`#/experiments/${data.experimentId}/runs/${data.runs.first}`);
+    await page.getByRole("tab", { name: "Charts" }).click();
+    await page.locator('.chart-card[data-metric="loss"] canvas').waitFor();
+    const box = await page.locator('.chart-card[data-metric="loss"] canvas').boundingBox();
+    assert.ok(box && box.width > 200 && box.height > 100, `canvas too small: ${JSON.stringify(box)}`);
+    await page.getByLabel("X axis").selectOption("relative");
+    await page.getByLabel("Log scale").check();
+    await page.waitForFunction(() => /x=relative/.test(location.hash) && /log=1/.test(location.hash));
+    await page.locator('.chart-card[data-metric="loss"] canvas').waitFor();
+    await shot("run-charts");
+  });
+
+  test("artifact browser previews text, CSV, YAML and sandboxed HTML", async () => {
+    await open(`#/experiments/${data.experimentId}/runs/${data.runs.first}/artifacts`);
+    await page.locator(".tree-item", { hasText: "notes.txt" }).click();
+    await page.getByTestId("artifact-text").filter({ hasText: "hello from the artifact store" }).waitFor();
+
+    await page.locator(".tree-item", { hasText: "data" }).click();
+    await page.locator(".tree-item", { hasText: "table.csv" }).click();
+    await page.locator("table.csv td", { hasText: "0.87" }).waitFor();
+
+    await page.locator(".tree-item", { hasText: "model" }).click();
+    await page.locator(".tree-item", { hasText: "MLmodel" }).click();
+    await page.getByTestId("artifact-text").filter({ hasText: "loader_module" }).waitFor();
+
+    await page.locator(".tree-item", { hasText: "report.html" }).click();
+    const frame = page.locator("iframe.preview-frame");
+    await frame.waitFor();
+    assert.equal(await frame.getAttribute("sandbox"), "");
+    assert.equal(await page.frameLocator("iframe.preview-frame").locator("h1").innerText(), "Report");
+    assert.notEqual(await page.title(), "pwned");
+    assert.equal(blockedScripts.length, 1, "the artifact's script should have been blocked by the sandbox");
+    await shot("artifacts");
+  });
+
+  test("compare: select runs in the table, transposed table with only-differences, overlaid charts", async () => {
+    await open(`#/experiments/${data.experimentId}`);
+    await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
+    await page.locator(`[data-run-id="${data.runs.first}"] input[type=checkbox]`).check();
+    await page.locator(`[data-run-id="${data.runs.second}"] input[type=checkbox]`).check();
+    await page.getByRole("button", { name: "Compare" }).click();
+    await page.locator(".compare-table").waitFor();
+    const headers = await page.locator(".compare-table thead th").allInnerTexts();
+    assert.deepEqual(headers.slice(1).sort(), ["alpha", "beta"]);
+    assert.equal(await page.locator(".compare-table th", { hasText: /^model$/ }).count(), 1);
+    await page.getByLabel("Only differences").check();
+    await page.waitForFunction(() => ![...document.querySelectorAll(".compare-table th")].some((th) => th.textContent === "model"));
+    assert.equal(await page.locator(".compare-table th", { hasText: /^lr$/ }).count(), 1);
+    await page.locator('.chart-card[data-metric="loss"] canvas').waitFor();
+    await shot("compare");
+  });
+
+  test("model registry page renders without crashing", async () => {
+    await open("#/models");
+    await page.locator("h1", { hasText: "Registered models" }).waitFor();
+    await page.locator(".spinner").waitFor({ state: "detached" });
+    const text = await page.locator(".page").innerText();
+    // Either the (empty) list or a clear error state while the registry is unavailable.
+    assert.match(text, /No registered models|Could not load registered models/);
+  });
+
+  test("dark theme applies from the toggle and persists", async () => {
+    await open(`#/experiments/${data.experimentId}`);
+    await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
+    await page.getByRole("button", { name: /^Theme/ }).click();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+    await page.reload();
+    await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, "rgb(15, 19, 24)");
+    await shot("runs-dark");
+  });
+
+  test("no uncaught errors or console errors across the session", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
