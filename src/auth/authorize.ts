@@ -30,7 +30,9 @@ export function experimentIdOfArtifactPath(path: string): string | null {
 const ARTIFACT_ROUTE = /^\/(?:api|ajax-api)\/2\.0\/mlflow-artifacts\/(?:artifacts|presigned|mpu\/(?:create|complete|abort))\/(.+)$/;
 
 /** Where the request names its experiment; null if it does not (then only admins pass). */
-async function locate(c: Context, locator: ExperimentLocator, rpcPath: string): Promise<ExperimentRef | { runIds: string[] } | null> {
+type Located = ExperimentRef | { runIds: string[] } | { experimentIds: string[] };
+
+async function locate(c: Context, locator: ExperimentLocator, rpcPath: string): Promise<Located | null> {
   const url = new URL(c.req.url);
   switch (locator.field) {
     case "artifact_path": {
@@ -76,6 +78,10 @@ async function locate(c: Context, locator: ExperimentLocator, rpcPath: string): 
       const ids = [...fields.getAll("run_ids"), ...fields.getAll("run_id")];
       return ids.length > 0 ? { runIds: ids } : null;
     }
+    case "experiment_ids": {
+      const ids = fields.getAll("experiment_ids");
+      return ids.length > 0 ? { experimentIds: ids } : null;
+    }
     case "model_id": {
       const id = fields.get("model_id");
       return id ? { loggedModelId: id } : null;
@@ -90,6 +96,10 @@ async function locate(c: Context, locator: ExperimentLocator, rpcPath: string): 
 async function experimentAllowed(c: Context, db: Db, principal: Principal, config: AuthConfig, locator: ExperimentLocator, need: Capability, rpcPath: string): Promise<boolean> {
   const ref = await locate(c, locator, rpcPath);
   if (!ref) return false;
+  if ("experimentIds" in ref) {
+    const grants = await grantsFor(db, "experiment", principal.userId, ref.experimentIds);
+    return ref.experimentIds.every((id) => allows(effective(grants.get(id), config), need));
+  }
   if ("runIds" in ref) {
     const grants = await runExperimentGrants(db, principal.userId, ref.runIds);
     return grants.every((g) => allows(effective(g.permission, config), need));

@@ -12,6 +12,7 @@ export type ExperimentLocator =
   | { field: "experiment_name" }
   | { field: "run_id" }
   | { field: "run_ids" }
+  | { field: "experiment_ids" }
   | { field: "model_id" }
   | { field: "trace_id" }
   | { field: "path_segment"; index: number; kind: "model_id" | "trace_id" }
@@ -30,7 +31,7 @@ export type Rule =
   | { kind: "experiment"; locate: ExperimentLocator; need: Capability }
   | { kind: "registered_model"; field: "name"; need: Capability };
 
-const exp = (field: "experiment_id" | "experiment_name" | "run_id" | "run_ids" | "model_id" | "trace_id", need: Capability): Rule => ({
+const exp = (field: "experiment_id" | "experiment_name" | "run_id" | "run_ids" | "experiment_ids" | "model_id" | "trace_id", need: Capability): Rule => ({
   kind: "experiment",
   locate: { field } as ExperimentLocator,
   need,
@@ -58,7 +59,7 @@ const RPC_RULES: Entry[] = [
   // runs (MLflow's client omits experiment_id for the default experiment "0")
   ["POST", "/runs/create", { kind: "experiment", locate: { field: "experiment_id", fallback: "0" }, need: "update" }],
   ["GET", "/runs/get", exp("run_id", "read")],
-  ["POST", "/runs/search", anyone("filter_runs")],
+  [["GET", "POST"], "/runs/search", anyone("filter_runs")],
   [["POST"], "/runs/update", exp("run_id", "update")],
   [["POST"], "/runs/delete", exp("run_id", "delete")],
   [["POST"], "/runs/restore", exp("run_id", "delete")],
@@ -69,6 +70,7 @@ const RPC_RULES: Entry[] = [
   ["GET", "/metrics/get-history-bulk", exp("run_ids", "read")],
   ["GET", "/metrics/get-history-bulk-interval", exp("run_ids", "read")],
   // run artifacts (tracking API; the multipart/presign family is under mlflow-artifacts below)
+  ["POST", "/experiments/search-datasets", exp("experiment_ids", "read")],
   ["GET", "/artifacts/list", exp("run_id", "read")],
   ["POST", "/artifacts/presigned-upload-url", exp("run_id", "update")],
   ["POST", "/upload-artifact", exp("run_id", "update")],
