@@ -95,6 +95,28 @@ function groupIdentifiers(nodes: Node[]): Node[] {
   return out;
 }
 
+/** `x::y` (a SQL cast) glues whatever surrounds it into one identifier, as the SQL grouper does. */
+function groupTypecasts(nodes: Node[]): Node[] {
+  const out: Node[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (isTok(n, "punct", "::")) {
+      let p = out.length - 1;
+      while (p >= 0 && isWs(out[p]!)) p--;
+      const nx = nextNonWs(nodes, i);
+      if (p >= 0 && nx < nodes.length) {
+        const text = out.slice(p).map((x) => x.text).join("") + join(nodes, i, nx);
+        out.splice(p);
+        out.push({ kind: "ident", text });
+        i = nx;
+        continue;
+      }
+    }
+    out.push(n);
+  }
+  return out;
+}
+
 function isOperand(n: Node | undefined): boolean {
   if (!n) return false;
   if (n.kind === "ident" || n.kind === "paren") return true;
@@ -147,7 +169,7 @@ function groupAliases(nodes: Node[]): Node[] {
 
 /** Everything up to the IN/IS assembly; whitespace nodes are kept so raw text can be rebuilt. */
 export function groupTokens(input: string, tokens: Token[]): Node[] {
-  return groupAliases(groupComparisons(groupIdentifiers(groupParens(input, tokens))));
+  return groupAliases(groupComparisons(groupTypecasts(groupIdentifiers(groupParens(input, tokens)))));
 }
 
 const isKw = (n: Node | undefined, norm: string) => !!n && n.kind === "tok" && n.tok.kind === "keyword" && n.tok.norm === norm;

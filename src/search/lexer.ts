@@ -36,8 +36,12 @@ const W = String.raw`[\p{L}\p{N}_]`;
 const LETTER = String.raw`[A-ZÀ-Ü]`; // case-insensitive flag widens this, as in the SQL lexer
 const NOT_LETTER_AHEAD = String.raw`(?![_A-ZÀ-Ü])`;
 
-/** Words that steer MLflow's clause assembly; every other bare word behaves as a name. */
-const KEYWORDS = new Set(["AND", "OR", "IN", "IS", "NULL", "NOT", "CASE", "VALUES", "USING", "FROM", "AS", "BETWEEN", "SELECT", "WHERE"]);
+/**
+ * Words that steer MLflow's clause assembly, plus the SQL keywords that collide with filter
+ * vocabulary (`parameter.1a` fails in MLflow because PARAMETER is a keyword when no name follows
+ * the period). Every other bare word behaves as a name; that only ever changes error wording.
+ */
+const KEYWORDS = new Set(["AND", "OR", "IN", "IS", "NULL", "NOT", "CASE", "VALUES", "USING", "FROM", "AS", "BETWEEN", "SELECT", "WHERE", "PARAMETER", "PARAMETERS", "TIMESTAMP"]);
 
 type Rule = [RegExp, TokenKind | "word"];
 
