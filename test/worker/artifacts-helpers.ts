@@ -36,13 +36,13 @@ export async function json(res: Response): Promise<any> {
   }
 }
 
-export function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
+export function randomBytes(n: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(new ArrayBuffer(n));
   for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
   return out;
 }
 
-export async function sha256(data: ArrayBuffer | Uint8Array): Promise<string> {
+export async function sha256(data: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", data);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -53,7 +53,7 @@ export async function keysUnder(prefix: string): Promise<Map<string, number>> {
   return new Map(page.objects.map((o) => [o.key, o.size]));
 }
 
-export async function put(path: string, body: string | Uint8Array): Promise<Response> {
+export async function put(path: string, body: string | Uint8Array<ArrayBuffer>): Promise<Response> {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   return send("PUT", `${PROXY}/artifacts/${path}`, { body: bytes, headers: { "content-length": String(bytes.length) } });
 }

@@ -1,0 +1,162 @@
+// Tracking-side artifact routes (run-relative paths) and the server modes.
+import { describe, expect, it } from "vitest";
+import { PREFIX, PROXY, bucket, json, put, send, sendWithEnv } from "./artifacts-helpers";
+import { api, newRun } from "./helpers";
+
+async function runRoot(runId: string): Promise<string> {
+  const run = await api.get("/runs/get", { run_id: runId });
+  const uri: string = run.body.run.info.artifact_uri;
+  expect(uri).toMatch(/^mlflow-artifacts:\//);
+  return uri.replace(/^mlflow-artifacts:\/+/, "");
+}
+
+describe("artifacts/list", () => {
+  it("lists run-relative paths with the run's root_uri, in one query", async () => {
+    const runId = await newRun();
+    const root = await runRoot(runId);
+    await put(`${root}/model/MLmodel`, "flavors: {}");
+    await put(`${root}/metrics.json`, "{}");
+    const top = await api.get("/artifacts/list", { run_id: runId });
+    expect(top.status).toBe(200);
+    expect(top.roundTrips).toBe(1);
+    expect(top.body).toEqual({
+      root_uri: `mlflow-artifacts:/${root}`,
+      files: [
+        { path: "metrics.json", is_dir: false, file_size: 2 },
+        { path: "model", is_dir: true },
+      ],
+    });
+    const sub = await api.get("/artifacts/list", { run_uuid: runId, path: "model" });
+    expect(sub.body.files).toEqual([{ path: "model/MLmodel", is_dir: false, file_size: 11 }]);
+    const ajax = await send("GET", `/ajax-api/2.0/mlflow/artifacts/list?run_uuid=${runId}&path=model`);
+    expect((await json(ajax)).files).toEqual(sub.body.files);
+    const empty = await api.get("/artifacts/list", { run_id: runId, path: "nothing" });
+    expect(empty.body).toEqual({ root_uri: `mlflow-artifacts:/${root}` });
+  });
+
+  it("reports missing runs and parameters as MLflow does", async () => {
+    const missing = await api.get("/artifacts/list", { run_id: "0123456789abcdef0123456789abcdef" });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "Run with id=0123456789abcdef0123456789abcdef not found" });
+    const noRun = await api.get("/artifacts/list", { path: "x" });
+    expect(noRun.status).toBe(400);
+    expect(noRun.body.error_code).toBe("INVALID_PARAMETER_VALUE");
+  });
+});
+
+describe("get-artifact", () => {
+  it("serves run files as attachments, HTML sandboxed, with Range", async () => {
+    const runId = await newRun();
+    const root = await runRoot(runId);
+    await put(`${root}/report/index.html`, "<html><script>alert(document.cookie)</script></html>");
+    await put(`${root}/plot.svg`, '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>');
+    await put(`${root}/data.csv`, "a,b\n1,2\n");
+
+    const html = await send("GET", `/get-artifact?run_uuid=${runId}&path=report/index.html`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get("content-type")).toBe("text/html");
+    expect(html.headers.get("content-disposition")).toBe("attachment; filename=index.html");
+    expect(html.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(html.headers.get("content-security-policy")).toMatch(/(^|; )sandbox(;|$)/);
+    expect(html.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(await html.text()).toContain("<script>");
+
+    const svg = await send("GET", `/get-artifact?run_id=${runId}&path=plot.svg`);
+    expect(svg.headers.get("content-type")).toBe("image/svg+xml");
+    expect(svg.headers.get("content-security-policy")).toContain("sandbox");
+    expect(svg.headers.get("content-disposition")).toMatch(/^attachment/);
+
+    const range = await send("GET", `/get-artifact?run_uuid=${runId}&path=data.csv`, { headers: { range: "bytes=0-2" } });
+    expect(range.status).toBe(206);
+    expect(await range.text()).toBe("a,b");
+    expect(range.headers.get("content-type")).toBe("text/plain");
+  });
+
+  it("answers 404 for unknown runs and files, 400 without a path", async () => {
+    const runId = await newRun();
+    expect((await send("GET", `/get-artifact?run_uuid=ffffffffffffffffffffffffffffffff&path=x`)).status).toBe(404);
+    const missing = await send("GET", `/get-artifact?run_uuid=${runId}&path=none.txt`);
+    expect(missing.status).toBe(404);
+    expect((await json(missing)).error_code).toBe("RESOURCE_DOES_NOT_EXIST");
+    const noPath = await send("GET", `/get-artifact?run_uuid=${runId}`);
+    expect(noPath.status).toBe(400);
+  });
+});
+
+describe("upload-artifact (UI)", () => {
+  it("stores the body under the run's artifact root", async () => {
+    const runId = await newRun();
+    const root = await runRoot(runId);
+    const res = await send("POST", `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent("uploads/notes.txt")}`, {
+      body: "from the UI",
+      headers: { "content-length": "11" },
+    });
+    expect(res.status).toBe(200);
+    const got = await send("GET", `${PROXY}/artifacts/${root}/uploads/notes.txt`);
+    expect(await got.text()).toBe("from the UI");
+  });
+
+  it("rejects empty, oversized and unaddressed uploads without writing", async () => {
+    const runId = await newRun();
+    const root = await runRoot(runId);
+    const url = (q: string) => `/ajax-api/2.0/mlflow/upload-artifact?${q}`;
+    const empty = await send("POST", url(`run_uuid=${runId}&path=e.txt`), { body: "", headers: { "content-length": "0" } });
+    expect(empty.status).toBe(400);
+    expect((await json(empty)).message).toBe("Request must specify data.");
+    const big = await send("POST", url(`run_uuid=${runId}&path=b.bin`), { body: "x", headers: { "content-length": String(10 * 1024 * 1024 + 1) } });
+    expect(big.status).toBe(400);
+    expect((await json(big)).message).toBe("Artifact size is too large. Max size is 10MB.");
+    expect((await json(await send("POST", url("path=x.txt"), { body: "x" }))).message).toBe("Request must specify run_id or run_uuid.");
+    expect((await json(await send("POST", url(`run_uuid=${runId}`), { body: "x" }))).message).toBe("Request must specify path.");
+    expect(await bucket.list(`${PREFIX}/${root}/`)).toMatchObject({ objects: [] });
+  });
+});
+
+describe("model-versions/get-artifact", () => {
+  it("validates its parameters and reports unknown versions", async () => {
+    const notFound = await send("GET", "/model-versions/get-artifact?name=nope&version=1&path=MLmodel");
+    expect(notFound.status).toBe(404);
+    expect(await json(notFound)).toEqual({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "Model Version (name=nope, version=1) not found" });
+    const badVersion = await send("GET", "/model-versions/get-artifact?name=m&version=one&path=MLmodel");
+    expect(badVersion.status).toBe(400);
+    const badName = await send("GET", "/model-versions/get-artifact?name=a%2Fb&version=1&path=MLmodel");
+    expect(badName.status).toBe(400);
+  });
+});
+
+describe("server modes", () => {
+  it("SERVE_ARTIFACTS=false: the proxy answers 503 plain text; tracking routes work", async () => {
+    const off = { SERVE_ARTIFACTS: "false" };
+    const proxied = await sendWithEnv(off, "GET", `${PROXY}/artifacts?path=1`);
+    expect(proxied.status).toBe(503);
+    expect(proxied.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await proxied.text()).toContain("SERVE_ARTIFACTS=false");
+    expect((await sendWithEnv(off, "PUT", `${PROXY}/artifacts/1/x.txt`)).status).toBe(503);
+    expect((await sendWithEnv(off, "POST", `/ajax-api/2.0/mlflow-artifacts/mpu/create/1`)).status).toBe(503);
+    const info = await json(await sendWithEnv(off, "GET", "/api/3.0/mlflow/server-info"));
+    expect(info).toMatchObject({ artifact_serving_enabled: false, multipart_uploads_enabled: false, multipart_downloads_enabled: false });
+    expect((await sendWithEnv(off, "GET", "/health")).status).toBe(200);
+  });
+
+  it("ARTIFACTS_ONLY=true: tracking routes answer 503 plain text; the proxy works without a database", async () => {
+    const only = { ARTIFACTS_ONLY: "true", DATABASE_URL: "" };
+    const tracking = await sendWithEnv(only, "GET", "/api/2.0/mlflow/experiments/search");
+    expect(tracking.status).toBe(503);
+    expect(await tracking.text()).toContain("ARTIFACTS_ONLY=true");
+    expect((await sendWithEnv(only, "GET", "/get-artifact?run_uuid=x&path=y")).status).toBe(503);
+    expect((await sendWithEnv(only, "GET", "/ajax-api/2.0/mlflow/runs/get?run_id=x")).status).toBe(503);
+    const listing = await sendWithEnv(only, "GET", `${PROXY}/artifacts?path=nothing-here`);
+    expect(listing.status).toBe(200);
+    expect(await json(listing)).toEqual({});
+    const info = await json(await sendWithEnv(only, "GET", "/api/3.0/mlflow/server-info"));
+    expect(info).toMatchObject({ store_type: null, artifact_serving_enabled: true, multipart_uploads_enabled: true });
+  });
+
+  it("without S3 settings the artifact routes say storage is not configured", async () => {
+    const none = { S3_ENDPOINT: "", S3_BUCKET: "", S3_ACCESS_KEY_ID: "", S3_SECRET_ACCESS_KEY: "" };
+    const res = await sendWithEnv(none, "GET", `${PROXY}/artifacts?path=1`);
+    expect(res.status).toBe(503);
+    expect((await json(res)).message).toContain("S3_ENDPOINT");
+    expect(await json(await sendWithEnv(none, "GET", "/api/3.0/mlflow/server-info"))).toMatchObject({ multipart_uploads_enabled: false });
+  });
+});
