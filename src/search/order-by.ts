@@ -10,7 +10,8 @@ import type { OrderByClause } from "./ast";
 import { translateRunAttributeAlias } from "./ast";
 import { tokenize } from "./lexer";
 import { groupTokens } from "./group";
-import { EXPERIMENT_ATTRIBUTES, RUN_ORDER_BY_ATTRIBUTES, fail, pyList, resolveIdentifier } from "./parser";
+import { EXPERIMENT_ATTRIBUTES, RUN_ORDER_BY_ATTRIBUTES, fail, resolveIdentifier } from "./parser";
+import { pyList } from "./py-literal";
 
 /** POSIX `shlex.split` (no comments); null when a quote or escape is left open. */
 export function shlexSplit(s: string): string[] | null {

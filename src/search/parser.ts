@@ -12,15 +12,15 @@ import type { Comparator, EntityType, Filter, FilterClause, FilterValue } from "
 import { translateRunAttributeAlias } from "./ast";
 import { tokenize } from "./lexer";
 import { groupTokens, joinKeywordComparisons, type Node } from "./group";
-import { parsePyTuple, pyRepr } from "./py-literal";
+import { parsePyTuple, pyFloatStr, pyIntString, pyList, pyRepr, pySet } from "./py-literal";
+
+// Re-exported for the registry/logged-model filter modules that share these helpers.
+export { pyList, pySet };
 
 export function fail(message: string): never {
   throw MlflowError.invalidParameter(message);
 }
 
-/** Python-style rendering of a set/list of strings for messages. */
-export const pySet = (xs: Iterable<string>) => `{${[...xs].map(pyRepr).join(", ")}}`;
-export const pyList = (xs: Iterable<string>) => `[${[...xs].map(pyRepr).join(", ")}]`;
 
 // ---- vocabulary -------------------------------------------------------------------------------
 
@@ -249,28 +249,6 @@ function checkRunClause(c: RawClause): FilterClause {
       break;
   }
   return requireValueShape({ ...c, comparator: comparator as Comparator });
-}
-
-/** Python's `int(str)`: optional sign and surrounding whitespace, `_` between digits. */
-export function pyIntString(s: string): string | null {
-  const m = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/u.exec(s);
-  if (!m) return null;
-  const digits = m[2]!.replace(/_/g, "").replace(/^0+(?=\d)/, "");
-  return (m[1] === "-" && digits !== "0" ? "-" : "") + digits;
-}
-
-/** Python's `str(float)`, for the one message that echoes a float back. */
-export function pyFloatStr(v: number): string {
-  if (Number.isNaN(v)) return "nan";
-  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e16 || a < 1e-4)) {
-    const [m, e] = v.toExponential().split("e");
-    const n = Number(e);
-    return `${m}e${n < 0 ? "-" : "+"}${String(Math.abs(n)).padStart(2, "0")}`;
-  }
-  const s = String(v);
-  return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
 /** MLflow's second stage for experiments (`_get_search_experiments_filter_clauses`). */

@@ -5,7 +5,8 @@
  * string-literal rules (backslash escapes, adjacent literals concatenate, a trailing comma is fine,
  * `('a')` is a single string) - unlike `=` values, which are taken verbatim. We reproduce that for
  * string items; anything else (numbers, names, nested lists) is reported as a non-string item or
- * an ill-formed list, which is how MLflow rejects them too.
+ * an ill-formed list, which is how MLflow rejects them too. Also home to the other small bits of
+ * Python behaviour MLflow's messages and parsing leak (int(), str(float), repr()).
  */
 
 export type PyItem = { kind: "str"; value: string } | { kind: "other"; text: string };
@@ -199,4 +200,30 @@ export function pyRepr(s: string): string {
     else out += ch;
   }
   return q + out + q;
+}
+
+/** Python-style rendering of a set/list of strings, for messages that echo MLflow's. */
+export const pySet = (xs: Iterable<string>) => `{${[...xs].map(pyRepr).join(", ")}}`;
+export const pyList = (xs: Iterable<string>) => `[${[...xs].map(pyRepr).join(", ")}]`;
+
+/** Python's `int(str)`: optional sign and surrounding whitespace, `_` between digits. */
+export function pyIntString(s: string): string | null {
+  const m = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/u.exec(s);
+  if (!m) return null;
+  const digits = m[2]!.replace(/_/g, "").replace(/^0+(?=\d)/, "");
+  return (m[1] === "-" && digits !== "0" ? "-" : "") + digits;
+}
+
+/** Python's `str(float)`, for the one message that echoes a float back. */
+export function pyFloatStr(v: number): string {
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e16 || a < 1e-4)) {
+    const [m, e] = v.toExponential().split("e");
+    const n = Number(e);
+    return `${m}e${n < 0 ? "-" : "+"}${String(Math.abs(n)).padStart(2, "0")}`;
+  }
+  const s = String(v);
+  return /[.e]/.test(s) ? s : `${s}.0`;
 }
