@@ -1,0 +1,235 @@
+"""A small harness that replays the same raw REST steps against a server and normalises what it
+answers, so two servers' answers can be compared field by field.
+
+A *case* is a list of *steps*; a step is a dict:
+
+  method, path          HTTP method and path; strings may hold ``${var}`` templates
+  json / data / params  request body (JSON), raw body (no Content-Type unless headers say so),
+                        query parameters (a dict or a list of pairs for repeated keys)
+  headers               extra request headers
+  expect                status every server must return
+  error_code            error_code every server must return (when the body is a JSON error)
+  save                  {var: "dotted.path"} taken from the JSON answer into the case context
+  message_prefix        compare only this (templated) start of an error message; the rest is
+                        server-specific (e.g. the reference appends SQL driver text)
+  shape_only            compare only key sets and value types, not values
+  text                  compare the raw body text (for non-JSON endpoints such as /version)
+  ref_expect            the reference server's status where it is known to be wrong; the step is
+                        then not compared, and ``edge_check`` states our behaviour instead
+  edge_check            callable(requests.Response) with assertions for our server
+  compare               False: do not compare this step's answers (its checks still run)
+
+``${name}`` is a fresh unique string per server per case (use it for experiment names) and
+``${P}`` is the API prefix the case is run under.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from typing import Any
+
+import requests
+
+TEMPLATE = re.compile(r"\$\{(\w+)\}")
+# Server-generated wall-clock times: compared by type only.
+SERVER_TIME_KEYS = {"creation_time", "last_update_time"}
+# Lists whose order is not part of the contract (run data, tags): compared as sorted lists.
+UNORDERED_LIST_KEYS = {"tags", "params"}
+TIMEOUT = 30
+
+
+def render(value: Any, ctx: dict) -> Any:
+    """Substitute ``${var}`` in strings, recursively; a string that is only ``${var}`` becomes the
+    raw context value (which may be a non-string)."""
+    if isinstance(value, str):
+        m = TEMPLATE.fullmatch(value)
+        if m:
+            return ctx[m.group(1)]
+        return TEMPLATE.sub(lambda mm: str(ctx[mm.group(1)]), value)
+    if isinstance(value, dict):
+        return {render(k, ctx): render(v, ctx) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(render(v, ctx) for v in value)
+    return value
+
+
+def dig(obj: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        obj = obj[int(part)] if isinstance(obj, list) else obj[part]
+    return obj
+
+
+def send(base_url: str, step: dict, ctx: dict) -> requests.Response:
+    kwargs: dict = {"timeout": TIMEOUT}
+    if "json" in step:
+        kwargs["json"] = render(step["json"], ctx)
+    if "data" in step:
+        kwargs["data"] = render(step["data"], ctx)
+    if "params" in step:
+        kwargs["params"] = render(step["params"], ctx)
+    if "headers" in step:
+        kwargs["headers"] = render(step["headers"], ctx)
+    return requests.request(step["method"], base_url + render(step["path"], ctx), **kwargs)
+
+
+def parse_json(resp: requests.Response) -> Any:
+    try:
+        return json.loads(resp.text) if resp.text.strip() else None
+    except ValueError:
+        return None
+
+
+class Normaliser:
+    """Replaces values that legitimately differ between servers (ids, names, times) by
+    placeholders named after the context variable they came from."""
+
+    # Keys whose value is an id: replaced when equal to a context value.
+    ID_KEYS = {"experiment_id", "run_id", "run_uuid"}
+    # Numeric ids (experiment ids) inside longer strings are replaced only after these words, so a
+    # param value "1" is not mistaken for experiment 1.
+    NUMERIC_CONTEXT = r"(id=|id |ID '|ID=|experiment |Experiment |:/|/experiments/)"
+
+    def __init__(self, ctx: dict):
+        items = [
+            (str(v), k) for k, v in ctx.items()
+            if k != "P" and isinstance(v, (str, int)) and not isinstance(v, bool) and str(v)
+        ]
+        # Longest first so that a run id is not partly replaced by an experiment id.
+        items.sort(key=lambda kv: -len(kv[0]))
+        self.numeric = [(v, k) for v, k in items if v.isdigit()]
+        self.textual = [(v, k) for v, k in items if not v.isdigit()]
+
+    def string(self, s: str, key: str | None = None) -> str:
+        for value, var in self.textual:
+            if s == value:
+                return f"<{var}>"
+        if key in self.ID_KEYS:
+            for value, var in self.numeric:
+                if s == value:
+                    return f"<{var}>"
+        for value, var in self.textual:
+            s = s.replace(value, f"<{var}>")
+        for value, var in self.numeric:
+            s = re.sub(self.NUMERIC_CONTEXT + re.escape(value) + r"(?![\w.])", rf"\1<{var}>", s)
+        return s
+
+    def value(self, v: Any, key: str | None = None, parent: str | None = None) -> Any:
+        if isinstance(v, dict):
+            return {k: self.value(x, k, key) for k, x in v.items()}
+        if isinstance(v, list):
+            items = [self.value(x, None, key) for x in v]
+            if key in UNORDERED_LIST_KEYS or (key == "metrics" and parent == "data"):
+                items.sort(key=lambda x: json.dumps(x, sort_keys=True))
+            return items
+        if key in SERVER_TIME_KEYS and isinstance(v, int):
+            return "<time:int>"
+        if key == "next_page_token" and isinstance(v, str):
+            return "<page_token>" if v else ""
+        if isinstance(v, str):
+            return self.string(v, key)
+        if isinstance(v, float) and math.isnan(v):
+            return "NaN(float)"
+        return v
+
+
+def shape(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: shape(x) for k, x in sorted(v.items())}
+    if isinstance(v, list):
+        return [shape(v[0])] if v else []
+    return type(v).__name__
+
+
+def normalise(step: dict, resp: requests.Response, ctx: dict) -> dict:
+    body = parse_json(resp)
+    out: dict = {"status": resp.status_code}
+    if body is None:
+        out["body"] = "<not json>"
+        if step.get("text"):
+            out["text"] = resp.text
+        return out
+    norm = Normaliser(ctx)
+    if step.get("shape_only"):
+        out["json"] = shape(body)
+        return out
+    body = norm.value(body)
+    if isinstance(body, dict) and "message" in body and "message_prefix" in step:
+        prefix = norm.string(render(step["message_prefix"], ctx))
+        msg = body["message"]
+        body["message"] = prefix if msg.startswith(prefix) else f"<does not start with {prefix!r}: {msg!r}>"
+    out["json"] = body
+    return out
+
+
+def run_case(base_url: str, steps: list[dict], prefix: str) -> list[tuple[dict, requests.Response, dict]]:
+    """Runs every step; returns (step, response, normalised answer) triples. Stops at the first
+    step whose status is not the one a later step needs (a failed `save`)."""
+    ctx: dict = {"name": f"diff-{uuid.uuid4().hex[:12]}", "P": prefix}
+    results = []
+    for step in steps:
+        resp = send(base_url, step, ctx)
+        for var, dotted in step.get("save", {}).items():
+            body = parse_json(resp)
+            try:
+                ctx[var] = dig(body, dotted)
+            except (KeyError, IndexError, TypeError):
+                raise AssertionError(
+                    f"step {describe(step)}: cannot save {var} from {dotted}: {resp.status_code} {resp.text[:500]}"
+                )
+        results.append((step, resp, normalise(step, resp, ctx)))
+    return results
+
+
+def describe(step: dict) -> str:
+    return step.get("name") or f"{step['method']} {step['path']}"
+
+
+def check_expectations(server_name: str, results, *, reference: bool) -> None:
+    for i, (step, resp, norm) in enumerate(results):
+        label = f"[{server_name}] step {i} {describe(step)}"
+        want = step.get("ref_expect", step.get("expect")) if reference else step.get("expect")
+        if want is not None:
+            assert resp.status_code == want, f"{label}: status {resp.status_code} != {want}\n{resp.text[:800]}"
+        if "error_code" in step and (not reference or "ref_expect" not in step):
+            body = parse_json(resp)
+            got = body.get("error_code") if isinstance(body, dict) else None
+            assert got == step["error_code"], f"{label}: error_code {got!r} != {step['error_code']!r}\n{resp.text[:800]}"
+        if not reference and step.get("edge_check"):
+            step["edge_check"](resp)
+
+
+def diff_text(a: Any, b: Any, path: str = "$") -> list[str]:
+    """Readable list of differences between two normalised answers."""
+    out: list[str] = []
+    if type(a) is not type(b):
+        out.append(f"{path}: reference {a!r} ({type(a).__name__}) vs edge {b!r} ({type(b).__name__})")
+    elif isinstance(a, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in b:
+                out.append(f"{path}.{k}: only in reference: {a[k]!r}")
+            elif k not in a:
+                out.append(f"{path}.{k}: only in edge: {b[k]!r}")
+            else:
+                out.extend(diff_text(a[k], b[k], f"{path}.{k}"))
+    elif isinstance(a, list):
+        if len(a) != len(b):
+            out.append(f"{path}: length reference {len(a)} vs edge {len(b)}")
+        for i, (x, y) in enumerate(zip(a, b)):
+            out.extend(diff_text(x, y, f"{path}[{i}]"))
+    elif a != b:
+        out.append(f"{path}: reference {a!r} vs edge {b!r}")
+    return out
+
+
+def compare_results(ref_results, edge_results) -> None:
+    problems = []
+    for i, ((step, _, ref_norm), (_, edge_resp, edge_norm)) in enumerate(zip(ref_results, edge_results)):
+        if step.get("compare", True) is False or "ref_expect" in step:
+            continue
+        d = diff_text(ref_norm, edge_norm)
+        if d:
+            problems.append(f"step {i} {describe(step)}:\n    " + "\n    ".join(d))
+    assert not problems, "edge differs from reference:\n  " + "\n  ".join(problems)
