@@ -1,0 +1,133 @@
+// Process helpers for the benchmark: free ports, server processes in their own process group (so
+// everything they fork — uvicorn workers, MLflow's job consumers, workerd — is stopped with them and
+// counted in their memory), and a /proc sampler for the peak resident memory of such a group.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const groups = new Set();
+
+/** Spawns `cmd` as the leader of a new process group; output goes to `logFile`. */
+export function spawnGroup(cmd, args, { env = {}, cwd, logFile, stdout = "log" }) {
+  const log = fs.openSync(logFile, "a");
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ["ignore", stdout === "pipe" ? "pipe" : log, log],
+  });
+  fs.closeSync(log);
+  groups.add(child.pid);
+  return child;
+}
+
+/** SIGTERM to the whole group, then SIGKILL whatever is left after `graceMs`. */
+export async function stopGroup(pgid, graceMs = 3000) {
+  if (!groups.has(pgid)) return;
+  groups.delete(pgid);
+  const signal = (sig) => {
+    try {
+      process.kill(-pgid, sig);
+      return true;
+    } catch {
+      return false; // group already gone
+    }
+  };
+  if (!signal("SIGTERM")) return;
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && groupMembers(pgid).length > 0) await new Promise((r) => setTimeout(r, 100));
+  signal("SIGKILL");
+}
+
+// Last resort: a crash of the benchmark must not leave servers running.
+process.once("exit", () => {
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {}
+  }
+});
+
+/** [{ pid, rssKb }] of every live process whose process group is `pgid`. */
+export function groupMembers(pgid) {
+  const out = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    // comm is parenthesised and may contain spaces; the fields after ") " are space separated.
+    const close = stat.lastIndexOf(")");
+    const fields = stat.slice(close + 2).split(" ");
+    // fields[0] = state, [2] = pgrp, [21] = rss in pages
+    if (Number(fields[2]) !== pgid || fields[0] === "Z") continue;
+    out.push({ pid: Number(entry), rssKb: Number(fields[21]) * PAGE_KB });
+  }
+  return out;
+}
+
+const PAGE_KB = 4;
+
+const ROLES = [
+  [/huey_consumer/, "mlflow job consumers (huey)"],
+  [/uvicorn/, "uvicorn"],
+  [/mlflow server/, "mlflow cli"],
+  [/workerd/, "workerd"],
+  [/esbuild/, "esbuild (wrangler)"],
+  [/wrangler/, "wrangler (node)"],
+];
+
+/** What a process is, from its command line, for the memory breakdown. */
+function roleOf(pid) {
+  let cmd = "";
+  try {
+    cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {}
+  return ROLES.find(([re]) => re.test(cmd))?.[1] ?? (cmd.split(" ")[0].split("/").pop() || "?");
+}
+
+/**
+ * Samples the summed RSS of process groups every `intervalMs`. `exclude` lists pids not counted
+ * (our launcher process, which only hosts the local stand-ins for Neon's proxy and R2).
+ */
+export function startRssSampler(groupsByName, { intervalMs = 200, exclude = [] } = {}) {
+  const peaks = Object.fromEntries(Object.keys(groupsByName).map((k) => [k, { totalKb: 0, byProcess: {} }]));
+  const sample = () => {
+    for (const [name, pgid] of Object.entries(groupsByName)) {
+      const members = groupMembers(pgid).filter((m) => !exclude.includes(m.pid));
+      const total = members.reduce((s, m) => s + m.rssKb, 0);
+      if (total > peaks[name].totalKb) {
+        const byProcess = {};
+        for (const m of members) {
+          const role = roleOf(m.pid);
+          byProcess[role] = (byProcess[role] ?? 0) + m.rssKb;
+        }
+        peaks[name] = { totalKb: total, byProcess };
+      }
+    }
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    /** Stops sampling and returns { name: { totalKb, byProcess } } at each group's peak. */
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peaks;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// Identical seed data for both databases, written with SQL straight into MLflow's schema (which ours
+// shares exactly), before either server starts. Going through SQL keeps seeding to seconds even for
+// 10,000 runs; run ids are md5 hashes of fixed labels, so both servers hold the very same rows.
+import crypto from "node:crypto";
+import pg from "pg";
+
+export const runId = (label) => crypto.createHash("md5").update(label).digest("hex");
+
+export const SIZES = {
+  quick: { experiments: 50, searchRuns: 2_000, historyPoints: 5_000, bulkRuns: 100, bulkSteps: 200, writeRuns: 20 },
+  full: { experiments: 500, searchRuns: 10_000, historyPoints: 25_000, bulkRuns: 100, bulkSteps: 1_000, writeRuns: 20 },
+};
+
+// A fixed clock: both databases get the same timestamps.
+const T0 = 1_760_000_000_000;
+
+function statements(size) {
+  const exp = (name) => `(select experiment_id from experiments where name = '${name}')`;
+  const runsFrom = (label, count, experiment, status) => `
+    insert into runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time,
+                      end_time, source_version, lifecycle_stage, artifact_uri, experiment_id)
+    select md5('${label}-' || i), '${label}-' || i, 'LOCAL', '', '', 'bench', ${status}, ${T0} + i * 1000,
+           case when ${status} = 'RUNNING' then null else ${T0} + i * 1000 + 500 end, '', 'active',
+           'mlflow-artifacts:/' || e.experiment_id || '/' || md5('${label}-' || i) || '/artifacts', e.experiment_id
+    from generate_series(1, ${count}) i, ${exp(experiment)} e(experiment_id);
+    insert into tags (key, value, run_uuid)
+    select t.key, t.value, md5('${label}-' || i) from generate_series(1, ${count}) i,
+      lateral (values ('mlflow.runName', '${label}-' || i), ('mlflow.user', 'bench'),
+                      ('team', 'team-' || (i % 7)), ('model', (array['resnet', 'bert', 'gpt'])[1 + i % 3])) t(key, value);`;
+  return [
+    // MLflow creates the default experiment only in an empty database, so we add it here.
+    `insert into experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+     values (0, 'Default', 'mlflow-artifacts:/0', 'active', ${T0}, ${T0}) on conflict do nothing`,
+    `insert into experiments (name, lifecycle_stage, creation_time, last_update_time)
+     select 'bench-exp-' || lpad(i::text, 5, '0'), 'active', ${T0} + i, ${T0} + i from generate_series(1, ${size.experiments}) i`,
+    `insert into experiments (name, lifecycle_stage, creation_time, last_update_time)
+     values ('bench-search', 'active', ${T0}, ${T0}), ('bench-write', 'active', ${T0}, ${T0}), ('bench-history', 'active', ${T0}, ${T0})`,
+    `update experiments set artifact_location = 'mlflow-artifacts:/' || experiment_id where artifact_location is null`,
+    `insert into experiment_tags (key, value, experiment_id)
+     select k, k || '-' || (experiment_id % 7), experiment_id from experiments, unnest(array['team', 'project']) k
+     where name like 'bench-exp-%'`,
+    // bench-search: runs with params, tags and one point of two metrics each, for runs/search.
+    runsFrom("search", size.searchRuns, "bench-search", "(array['FINISHED', 'RUNNING', 'FAILED'])[1 + i % 3]"),
+    `insert into params (key, value, run_uuid)
+     select p.key, p.value, md5('search-' || i) from generate_series(1, ${size.searchRuns}) i,
+       lateral (values ('lr', ((1 + i % 10) / 1000.0)::text), ('optimizer', (array['adam', 'sgd', 'rmsprop'])[1 + i % 3]),
+                       ('batch_size', (2 ^ (4 + i % 5))::int::text), ('epochs', (i % 50)::text), ('seed', i::text)) p(key, value)`,
+    `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
+     select m.key, m.value, ${T0} + i, md5('search-' || i), 0, false from generate_series(1, ${size.searchRuns}) i,
+       lateral (values ('accuracy', ((i * 7919) % 10007) / 10007.0), ('loss', 1 - ((i * 7919) % 10007) / 10007.0)) m(key, value)`,
+    // bench-write: one run per concurrent client for the logging scenarios.
+    runsFrom("write", size.writeRuns, "bench-write", "'RUNNING'"),
+    // bench-history: a run with a long history, 100 runs for the bulk interval, a run with many fields for runs/get.
+    runsFrom("history", 1, "bench-history", "'FINISHED'"),
+    `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
+     select 'loss', 1.0 / (1 + s), ${T0} + s, md5('history-1'), s, false from generate_series(0, ${size.historyPoints - 1}) s`,
+    runsFrom("bulk", size.bulkRuns, "bench-history", "'FINISHED'"),
+    `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
+     select 'acc', s::float8 / ${size.bulkSteps} + i / 1000.0, ${T0} + s, md5('bulk-' || i), s, false
+     from generate_series(1, ${size.bulkRuns}) i, generate_series(0, ${size.bulkSteps - 1}) s`,
+    runsFrom("get", 1, "bench-history", "'FINISHED'"),
+    `insert into params (key, value, run_uuid) select 'param_' || j, 'value-' || j, md5('get-1') from generate_series(1, 50) j`,
+    `insert into tags (key, value, run_uuid) select 'tag_' || j, 'value-' || j, md5('get-1') from generate_series(1, 20) j`,
+    `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
+     select 'metric_' || j, j / 7.0, ${T0} + s, md5('get-1'), s, false from generate_series(1, 50) j, generate_series(0, 9) s`,
+    // latest_metrics as MLflow maintains it: the point with the highest (step, timestamp, value).
+    `insert into latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
+     select distinct on (run_uuid, key) key, value, timestamp, step, is_nan, run_uuid from metrics
+     order by run_uuid, key, step desc, timestamp desc, value desc`,
+  ];
+}
+
+/** Seeds one database and returns the ids the scenarios need. */
+export async function seed(databaseUrl, size) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("begin");
+    for (const sql of statements(size)) await client.query(sql);
+    await client.query("commit");
+    // Fresh tables have no statistics; analyse now rather than let autovacuum do it mid-benchmark.
+    await client.query("analyze");
+    const ids = await client.query(
+      "select name, experiment_id::text as id from experiments where name in ('bench-search', 'bench-write', 'bench-history')",
+    );
+    const experiments = Object.fromEntries(ids.rows.map((r) => [r.name, r.id]));
+    return {
+      searchExperimentId: experiments["bench-search"],
+      writeExperimentId: experiments["bench-write"],
+      historyExperimentId: experiments["bench-history"],
+      writeRunIds: Array.from({ length: size.writeRuns }, (_, i) => runId(`write-${i + 1}`)),
+      bulkRunIds: Array.from({ length: size.bulkRuns }, (_, i) => runId(`bulk-${i + 1}`)),
+      historyRunId: runId("history-1"),
+      getRunId: runId("get-1"),
+    };
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,154 @@
+// Starts the two servers under test on the same Debian PostgreSQL, each on its own fresh database:
+// the reference `mlflow server` (MLflow 3.18.0, uvicorn workers, the default production path) and
+// ours (`wrangler dev` via bench/lib/our-server.mjs).
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { migrate } from "../../scripts/lib/migrate-core.mjs";
+import { ROOT, waitFor } from "../../scripts/lib/stack.mjs";
+import { freePort, groupMembers, spawnGroup, stopGroup } from "./procs.mjs";
+
+const run = promisify(execFile);
+const MLFLOW = path.join(ROOT, ".venv/mlflow3/bin/mlflow");
+// A database `mlflow db upgrade` has already brought to 3.18.0's head: copying it saves ~10 s per run.
+const REF_TEMPLATE = "bench_mlflow_3_18_0_template";
+const NO_TELEMETRY = { MLFLOW_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "true" };
+
+export function pgUrl(adminUrl, database) {
+  const u = new URL(adminUrl);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** SQLAlchemy knows only the `postgresql:` scheme. */
+const sqlalchemyUrl = (url) => url.replace(/^postgres(ql)?:/, "postgresql:");
+
+async function withAdmin(adminUrl, fn) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function ensurePostgres(adminUrl) {
+  try {
+    await withAdmin(adminUrl, (c) => c.query("select 1"));
+  } catch {
+    // Debian's cluster is installed but may be stopped after a reboot.
+    await run("pg_ctlcluster", ["15", "main", "start"]).catch(() => run("sudo", ["-n", "pg_ctlcluster", "15", "main", "start"]));
+    await waitFor("PostgreSQL", () => withAdmin(adminUrl, (c) => c.query("select 1")), 30_000);
+  }
+}
+
+async function ensureReferenceTemplate(adminUrl, log) {
+  const exists = await withAdmin(adminUrl, async (c) =>
+    (await c.query("select 1 from pg_database where datname = $1", [REF_TEMPLATE])).rowCount > 0);
+  if (exists) return;
+  log("creating the MLflow 3.18.0 template database (once per machine)");
+  const building = `${REF_TEMPLATE}_${process.pid}`;
+  await withAdmin(adminUrl, (c) => c.query(`create database ${building}`));
+  try {
+    await run(MLFLOW, ["db", "upgrade", sqlalchemyUrl(pgUrl(adminUrl, building))], { env: { ...process.env, ...NO_TELEMETRY } });
+  } catch (err) {
+    await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${building}`));
+    throw err;
+  }
+  // Renaming makes the finished template appear atomically, even if two benchmarks start together.
+  await withAdmin(adminUrl, (c) => c.query(`alter database ${building} rename to ${REF_TEMPLATE}`)).catch(async () => {
+    await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${building}`));
+  });
+}
+
+/** Creates the two fresh databases and brings both to MLflow 3.18.0's schema. */
+export async function createDatabases({ adminUrl, log }) {
+  await ensurePostgres(adminUrl);
+  await ensureReferenceTemplate(adminUrl, log);
+  const names = { ref: `bench_ref_${process.pid}`, ours: `bench_ours_${process.pid}` };
+  await withAdmin(adminUrl, async (c) => {
+    for (const name of Object.values(names)) await c.query(`drop database if exists ${name}`);
+    await c.query(`create database ${names.ref} template ${REF_TEMPLATE}`);
+    await c.query(`create database ${names.ours}`);
+  });
+  const urls = { ref: pgUrl(adminUrl, names.ref), ours: pgUrl(adminUrl, names.ours) };
+  await migrate(urls.ours, { log: () => {} });
+  return {
+    urls,
+    drop: () => withAdmin(adminUrl, async (c) => {
+      for (const name of Object.values(names)) await c.query(`drop database if exists ${name} with (force)`);
+    }),
+  };
+}
+
+function countInFile(file, needle) {
+  try {
+    return fs.readFileSync(file, "utf8").split(needle).length - 1;
+  } catch {
+    return 0;
+  }
+}
+
+/** `mlflow server` with its defaults for production: uvicorn, `workers` processes, proxied artifacts. */
+export async function startReference({ databaseUrl, workDir, workers }) {
+  const port = await freePort();
+  const logFile = path.join(workDir, "reference.log");
+  const artifacts = path.join(workDir, "reference-artifacts");
+  fs.mkdirSync(artifacts, { recursive: true });
+  const child = spawnGroup(MLFLOW, [
+    "server",
+    "--backend-store-uri", sqlalchemyUrl(databaseUrl),
+    "--artifacts-destination", artifacts,
+    "--host", "127.0.0.1",
+    "--port", String(port),
+    "--workers", String(workers),
+  ], { cwd: workDir, logFile, env: NO_TELEMETRY });
+  const url = `http://127.0.0.1:${port}`;
+  // /health answers as soon as one worker is up; wait for all of them so that the imports of the
+  // others do not steal CPU from the first measurements.
+  await waitFor("the reference server", async () => {
+    if (child.exitCode !== null) throw new Error(`mlflow server exited; see ${logFile}`);
+    return (await fetch(`${url}/health`)).ok && countInFile(logFile, "Application startup complete") >= workers;
+  }, 180_000);
+  return { name: "reference", url, pgid: child.pid, exclude: [], logFile, stop: () => stopGroup(child.pid) };
+}
+
+/** Our Worker under `wrangler dev`, with the local stand-ins for Neon's WebSocket proxy and R2. */
+export async function startOurs({ databaseUrl, workDir }) {
+  const [port, proxyPort, s3Port] = [await freePort(), await freePort(), await freePort()];
+  const logFile = path.join(workDir, "ours.log");
+  const child = spawnGroup(process.execPath, [path.join(ROOT, "bench/lib/our-server.mjs")], {
+    cwd: ROOT,
+    logFile,
+    stdout: "pipe",
+    env: {
+      BENCH_DATABASE_URL: databaseUrl,
+      BENCH_PORT: String(port),
+      BENCH_PROXY_PORT: String(proxyPort),
+      BENCH_S3_PORT: String(s3Port),
+      BENCH_S3_DIR: path.join(workDir, "ours-s3"),
+    },
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`our server did not start; see ${logFile}`)), 120_000);
+    child.stdout.on("data", (d) => {
+      out += d;
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line).url);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`our server exited with ${code}; see ${logFile}`));
+    });
+  });
+  return { name: "ours", url, pgid: child.pid, exclude: [child.pid], logFile, stop: () => stopGroup(child.pid) };
+}
+
+export { groupMembers };

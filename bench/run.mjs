@@ -1,0 +1,206 @@
+// `npm run bench`: our server against the reference `mlflow server`, side by side on this machine.
+// See bench/README.md. Options:
+//   --quick              a few seconds per scenario and a small seed (default: full mode)
+//   --only=a,b           run only these scenario ids
+//   --concurrency=1,20   client counts (default 1 and 20)
+//   --seconds=N          seconds per measurement round (default 1 quick, 4 full)
+//   --ref-workers=N      uvicorn workers of the reference server (default 4, MLflow's default)
+//   --json=FILE          where to write the JSON record (default bench/results/<time>-<mode>.json)
+//   --keep               keep the temporary directory and databases
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ROOT } from "../scripts/lib/stack.mjs";
+import { newSample, requestsPerClient, runAutocannon, summarise } from "./lib/load.mjs";
+import { startRssSampler } from "./lib/procs.mjs";
+import { machine, problems, ratios, table, writeJson } from "./lib/report.mjs";
+import { describe, scenarios } from "./lib/scenarios.mjs";
+import { SIZES, seed } from "./lib/seed.mjs";
+import { createDatabases, startOurs, startReference } from "./lib/servers.mjs";
+import { runStreaming, transfer } from "./lib/stream-load.mjs";
+
+const log = (...a) => console.error("[bench]", ...a);
+
+function parseArgs(argv) {
+  const opts = { quick: false, only: null, concurrency: null, seconds: null, refWorkers: 4, json: null, keep: false };
+  for (const arg of argv) {
+    const [k, v] = arg.replace(/^--/, "").split("=");
+    if (k === "quick") opts.quick = true;
+    else if (k === "full") opts.quick = false;
+    else if (k === "only") opts.only = v.split(",");
+    else if (k === "concurrency") opts.concurrency = v.split(",").map(Number);
+    else if (k === "seconds") opts.seconds = Number(v);
+    else if (k === "ref-workers") opts.refWorkers = Number(v);
+    else if (k === "json") opts.json = path.resolve(v);
+    else if (k === "keep") opts.keep = true;
+    else throw new Error(`unknown option ${arg}; see the top of bench/run.mjs`);
+  }
+  return opts;
+}
+
+/** Sends one request outside the measurement (probes, setup, answer checks). */
+async function once(server, r) {
+  if (r.size !== undefined) {
+    const res = await transfer(undefined, new URL(r.path, server.url), r);
+    return { status: res.status, text: res.head };
+  }
+  const res = await fetch(new URL(r.path, server.url), {
+    method: r.method,
+    headers: r.body !== undefined ? { "content-type": "application/json" } : {},
+    body: r.body,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+function fingerprintOf(scenario, text) {
+  try {
+    return scenario.fingerprint(JSON.parse(text));
+  } catch {
+    return `unparseable answer: ${text.slice(0, 100)}`;
+  }
+}
+
+async function measure(server, scenario, connections, perClient, sample) {
+  const run = scenario.stream ? runStreaming : runAutocannon;
+  return run({ baseUrl: server.url, connections, perClient, makeRequest: (client, seq) => scenario.request(server.ctx, client, seq), sample });
+}
+
+async function runScenario(scenario, index, servers, plan) {
+  const rows = [];
+  const title = describe(scenario.title, plan.size);
+  const base = { id: scenario.id, title, what: describe(scenario.what, plan.size) };
+  const [ref, ours] = servers;
+  if (scenario.probe) {
+    const probes = await Promise.all(servers.map((s) => once(s, scenario.probe(s.ctx))));
+    if (probes[1].status === 404) return [{ ...base, status: "not available", note: "our server answers 404 (not implemented yet)" }];
+    if (probes[0].status === 404) return [{ ...base, status: "not available", note: "the reference answers 404" }];
+  }
+  if (scenario.setup) {
+    for (const s of servers) {
+      const res = await once(s, scenario.setup(s.ctx));
+      if (res.status >= 400) return [{ ...base, status: "setup failed", note: `${s.name}: HTTP ${res.status} ${res.text.slice(0, 200)}` }];
+    }
+  }
+  let fingerprint;
+  if (scenario.fingerprint) {
+    const answers = await Promise.all(servers.map((s) => once(s, scenario.request(s.ctx, 0, 0))));
+    const [r, o] = answers.map((a) => fingerprintOf(scenario, a.text));
+    fingerprint = { reference: r, ours: o, match: r === o };
+  }
+  // Prime every worker process of both servers for this request (lazy imports, caches, plans).
+  if (!scenario.fixedPerClient) for (const s of servers) await measure(s, scenario, 8, 1, newSample());
+  const levels = plan.concurrency ?? scenario.concurrency ?? [1, 20];
+  for (const [ci, connections] of levels.entries()) {
+    const sampler = startRssSampler({ reference: ref.pgid, ours: ours.pgid }, { exclude: ours.exclude });
+    const perClient = new Map();
+    for (const s of servers) {
+      if (scenario.fixedPerClient) {
+        perClient.set(s, scenario.fixedPerClient);
+        continue;
+      }
+      const warm = await measure(s, scenario, connections, connections === 1 ? 3 : 1, newSample());
+      perClient.set(s, requestsPerClient(warm, plan.seconds, connections));
+    }
+    const samples = new Map(servers.map((s) => [s, newSample()]));
+    for (let round = 0; round < plan.rounds; round++) {
+      // Alternate who goes first so that drifting machine noise hits both servers alike.
+      const order = (index + ci + round) % 2 === 0 ? [ref, ours] : [ours, ref];
+      for (const s of order) await measure(s, scenario, connections, perClient.get(s), samples.get(s));
+    }
+    const peaks = sampler.stop();
+    const reference = summarise(samples.get(ref));
+    const oursSummary = summarise(samples.get(ours));
+    const row = {
+      ...base,
+      status: "ok",
+      concurrency: connections,
+      reference,
+      ours: oursSummary,
+      ratio: ratios(reference, oursSummary),
+      rss: { reference: Math.round(peaks.reference.totalKb / 1024), ours: Math.round(peaks.ours.totalKb / 1024) },
+      rssByProcess: peaks,
+      fingerprint,
+    };
+    rows.push(row);
+    log(`${title} c=${connections}: reference ${reference.rps} req/s, ours ${oursSummary.rps} req/s` +
+      `${reference.errors + oursSummary.errors ? ` — ERRORS ${reference.errors}/${oursSummary.errors}` : ""}`);
+  }
+  return rows;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const mode = opts.quick ? "quick" : "full";
+  const plan = {
+    mode,
+    size: SIZES[mode],
+    seconds: opts.seconds ?? (opts.quick ? 1 : 4),
+    rounds: opts.quick ? 1 : 2,
+    concurrency: opts.concurrency,
+  };
+  const adminUrl = process.env.BENCH_PG_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "mlflow-bench-"));
+  const started = Date.now();
+  log(`${mode} mode; work directory ${workDir}`);
+
+  const dbs = await createDatabases({ adminUrl, log });
+  let servers = [];
+  let ok = false;
+  try {
+    const [refCtx, oursCtx] = await Promise.all([seed(dbs.urls.ref, plan.size), seed(dbs.urls.ours, plan.size)]);
+    log(`seeded both databases in ${((Date.now() - started) / 1000).toFixed(0)} s; starting the servers`);
+    const since = (t) => `${((Date.now() - t) / 1000).toFixed(0)} s`;
+    const t0 = Date.now();
+    servers = await Promise.all([
+      startReference({ databaseUrl: dbs.urls.ref, workDir, workers: opts.refWorkers }).then((s) => (log(`reference up in ${since(t0)}`), s)),
+      startOurs({ databaseUrl: dbs.urls.ours, workDir }).then((s) => (log(`ours up in ${since(t0)}`), s)),
+    ]);
+    servers[0].ctx = refCtx;
+    servers[1].ctx = oursCtx;
+    log(`servers up after ${((Date.now() - started) / 1000).toFixed(0)} s: reference ${servers[0].url}, ours ${servers[1].url}`);
+
+    const list = scenarios({ full: !opts.quick }).filter((s) => !opts.only || opts.only.includes(s.id));
+    if (list.length === 0) throw new Error(`no scenario matches --only=${opts.only}`);
+    const rows = [];
+    for (const [i, scenario] of list.entries()) rows.push(...(await runScenario(scenario, i, servers, plan)));
+
+    const record = {
+      date: new Date().toISOString(),
+      mode,
+      plan: { ...plan, referenceWorkers: opts.refWorkers },
+      machine: machine(ROOT),
+      reference: { server: "mlflow server 3.18.0 (uvicorn)", url: servers[0].url },
+      ours: { server: "wrangler dev (workerd)", url: servers[1].url },
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+      scenarios: rows,
+    };
+    const file = opts.json ?? path.join(ROOT, "bench/results", `${record.date.replace(/[:.]/g, "-")}-${mode}.json`);
+    writeJson(file, record);
+    const m = record.machine;
+    console.log(`\nMLflow tracking servers, ${mode} mode, ${m.cores} × ${m.cpu}, ${m.memoryGb} GB, commit ${m.commit}${m.dirty ? "+dirty" : ""}`);
+    console.log(`reference: mlflow server 3.18.0, ${opts.refWorkers} uvicorn workers; ours: wrangler dev; both on PostgreSQL at ${new URL(adminUrl).host}`);
+    console.log(`ours/ref > 1 means we are faster. db rt = our database round trips per request. RSS = peak of each server's processes.\n`);
+    console.log(table(rows));
+    const shout = problems(rows);
+    if (shout.length) console.log(`\n${"!".repeat(72)}\n${shout.join("\n")}\n${"!".repeat(72)}`);
+    console.log(`\nJSON: ${path.relative(process.cwd(), file) || file}  (${record.durationSeconds} s)`);
+    ok = true;
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    if (!ok) {
+      for (const name of ["reference.log", "ours.log"]) {
+        const f = path.join(workDir, name);
+        if (fs.existsSync(f)) log(`last lines of ${f}:\n${fs.readFileSync(f, "utf8").split("\n").slice(-25).join("\n")}`);
+      }
+    }
+    if (!opts.keep) {
+      await dbs.drop().catch((e) => log(`could not drop the databases: ${e.message}`));
+      if (ok) fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
