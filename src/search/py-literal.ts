@@ -46,8 +46,8 @@ class Reader {
     }
   }
 
-  /** One Python string literal (no prefixes), or null when the text is not a valid literal. */
-  string(): string | null {
+  /** One Python string literal body at a quote, or null when the text is not a valid literal. */
+  string(raw = false): string | null {
     const q = this.s[this.pos];
     if (q !== "'" && q !== '"') return null;
     const triple = this.s.startsWith(q.repeat(3), this.pos);
@@ -69,7 +69,11 @@ class Reader {
       }
       const e = this.s[this.pos + 1];
       if (e === undefined) return null;
-      if (e in SIMPLE_ESCAPES) {
+      if (raw) {
+        // Raw strings keep the backslash, but it still stops the next quote from closing.
+        out += c + e;
+        this.pos += 2;
+      } else if (e in SIMPLE_ESCAPES) {
         out += SIMPLE_ESCAPES[e];
         this.pos += 2;
       } else if (/[0-7]/.test(e)) {
@@ -94,20 +98,32 @@ class Reader {
   }
 
   /** A run of adjacent string literals, a parenthesised group, or an opaque "other" atom. */
+  /** A string prefix (u, r, b, f and their combinations) directly followed by a quote. */
+  prefix(): string | null {
+    const m = /^(?:[rR][bBfF]?|[bBfF][rR]?|[uU])(?=['"])/.exec(this.s.slice(this.pos, this.pos + 3));
+    return m ? m[0].toLowerCase() : this.s[this.pos] === "'" || this.s[this.pos] === '"' ? "" : null;
+  }
+
   atom(): Atom | null {
     this.skipSpace();
-    const c = this.s[this.pos];
-    if (c === "'" || c === '"') {
+    if (this.prefix() !== null) {
+      // Adjacent literals concatenate; bytes cannot mix with text and f-strings are not literals.
       let value = "";
-      for (;;) {
-        const part = this.string();
+      let bytes: boolean | null = null;
+      for (let prefix = this.prefix(); prefix !== null; prefix = this.prefix()) {
+        if (prefix.includes("f")) return null;
+        const isBytes = prefix.includes("b");
+        if (bytes !== null && bytes !== isBytes) return null;
+        bytes = isBytes;
+        this.pos += prefix.length;
+        const part = this.string(prefix.includes("r"));
         if (part === null) return null;
         value += part;
         this.skipSpace();
-        const n = this.s[this.pos];
-        if (n !== "'" && n !== '"') return { kind: "str", value };
       }
+      return bytes ? { kind: "other", text: `b${pyRepr(value)}` } : { kind: "str", value };
     }
+    const c = this.s[this.pos];
     if (c === "(") {
       this.pos++;
       const r = this.sequence(")");

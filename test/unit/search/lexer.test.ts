@@ -78,6 +78,9 @@ describe("parsePyTuple", () => {
     ["('\\101\\x41\\u0041\\U00000041')", false, ["AAAA"]],
     ["('\\q')", false, ["\\q"]],
     ["((('a')))", false, ["a"]],
+    ["(u'a', U\"b\")", true, ["a", "b"]],
+    ["(r'\\d', R'\\'')", true, ["\\d", "\\'"]],
+    ["(b'x')", false, ["<b'x'>"]],
     ["()", true, []],
   ])("%s", (text, tuple, values) => {
     const r = parsePyTuple(text);
@@ -93,7 +96,7 @@ describe("parsePyTuple", () => {
     expect(r.ok && r.items.map((i) => i.kind)).toEqual(["str", "other", "other"]);
   });
 
-  it.each(["(", "('a'", "('a',,)", "(,)", "('a\\xZZ')", "('\\N{BULLET}')", "('a\nb')", "('a') x"])("%j is ill-formed", (text) => {
+  it.each(["(", "('a'", "('a',,)", "(,)", "('a\\xZZ')", "('\\N{BULLET}')", "('a\nb')", "('a') x", "(f'a')", "('a' b'c')"])("%j is ill-formed", (text) => {
     expect(parsePyTuple(text).ok).toBe(false);
   });
 
