@@ -218,6 +218,54 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await shot("compare");
   });
 
+  test("delete runs from the table, find them in the Deleted view, restore them", async () => {
+    await open(`#/experiments/${data.experimentId}`);
+    const live = page.locator(`[data-run-id="${data.runs.running}"]`);
+    await live.locator("input[type=checkbox]").check();
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await live.waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Deleted", exact: true }).click();
+    await live.locator("input[type=checkbox]").check();
+    await page.getByRole("button", { name: "Restore", exact: true }).click();
+    await live.waitFor({ state: "detached" });
+    const { run } = await restClient(stack.url).get(`runs/get?run_id=${data.runs.running}`);
+    assert.equal(run.info.lifecycle_stage, "active");
+  });
+
+  test("rename a run and edit the experiment description", async () => {
+    await open(`#/experiments/${data.experimentId}/runs/${data.runs.second}`);
+    await page.locator("h1", { hasText: "beta" }).waitFor();
+    await page.getByRole("button", { name: "Rename" }).click();
+    await page.locator("dialog input[name=run_name]").fill("beta-renamed");
+    await page.locator("dialog").getByRole("button", { name: "Rename" }).click();
+    await page.locator("h1", { hasText: "beta-renamed" }).waitFor();
+
+    await open(`#/experiments/${data.experimentId}`);
+    await page.getByRole("button", { name: "edit", exact: true }).click();
+    await page.getByLabel("Experiment description").fill("Updated from the runs page");
+    await page.getByRole("button", { name: "Save description" }).click();
+    await page.locator(".description", { hasText: "Updated from the runs page" }).waitFor();
+    const { experiment } = await restClient(stack.url).get(`experiments/get?experiment_id=${data.experimentId}`);
+    assert.equal(experiment.tags.find((t) => t.key === "mlflow.note.content")?.value, "Updated from the runs page");
+  });
+
+  test("zooming a step chart refetches that step range", async () => {
+    await open(`#/experiments/${data.experimentId}/runs/${data.runs.first}/model-metrics?metrics=loss`);
+    const over = page.locator('.chart-card[data-metric="loss"] .u-over');
+    await over.waitFor();
+    const box = await over.boundingBox();
+    const ranged = page.waitForRequest((r) => r.url().includes("get-history-bulk-interval") && r.url().includes("start_step="));
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const url = new URL((await ranged).url());
+    const start = Number(url.searchParams.get("start_step"));
+    const end = Number(url.searchParams.get("end_step"));
+    assert.ok(start >= 10 && end <= 35 && start < end, `unexpected range ${start}..${end}`);
+    await page.getByRole("button", { name: "Reset zoom" }).waitFor();
+  });
+
   test("model registry page renders without crashing", async () => {
     await open("#/models");
     await page.locator("h1", { hasText: "Registered models" }).waitFor();

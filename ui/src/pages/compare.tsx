@@ -4,7 +4,7 @@ import { ErrorBox, lazy, Spinner, useAsync } from "../components/common";
 import { formatDuration, formatTime, formatValue } from "../format";
 import { href, route, setQuery } from "../router";
 import { runName } from "../runs-model";
-import type { Run } from "../types";
+import { tagValue, type Run } from "../types";
 
 const MetricCharts = lazy(() => import("../components/metric-charts"));
 
@@ -34,7 +34,7 @@ function buildRows(runs: Run[]): Row[] {
   attr("Status", (r) => (r.info.status ?? "").toLowerCase());
   attr("Created", (r) => formatTime(r.info.start_time));
   attr("Duration", (r) => formatDuration(r.info.start_time, r.info.end_time));
-  attr("User", (r) => r.info.user_id ?? "");
+  attr("User", (r) => r.info.user_id || tagValue(r.data?.tags, "mlflow.user") || "");
   attr("Experiment", (r) => r.info.experiment_id);
   const section = (name: string, pick: (r: Run) => { key: string; value: string }[]) => {
     const keys = new Set<string>();

@@ -5,6 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { ErrorBox, lazy, Spinner, StatusBadge, useAsync } from "../components/common";
+import { RunActions } from "../components/run-actions";
 import { RunOverview } from "../components/run-overview";
 import { href } from "../router";
 import { runName } from "../runs-model";
@@ -64,9 +65,7 @@ export default function RunPage({ experimentId, runId, tab, rest }: Props) {
         {run.info.lifecycle_stage === "deleted" && <span class="badge status-failed">deleted</span>}
         {running && <span class="muted small-text">auto-refreshing</span>}
         <span class="grow" />
-        <button type="button" class="small" onClick={() => navigator.clipboard?.writeText(runId)} title="Copy run ID">
-          Copy ID
-        </button>
+        <RunActions run={run} onChanged={() => setTick((t) => t + 1)} />
       </div>
       <nav class="tabs" role="tablist">
         {TABS.map(([id, label]) => (

@@ -3,13 +3,14 @@
  * rows with nested runs, and bulk compare/delete/restore. All view state lives in the URL.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { ExperimentDescription } from "../components/experiment-description";
 import { api, ApiError } from "../api";
 import { ColumnChooser } from "../components/column-chooser";
 import { ErrorBox, Spinner, useAsync } from "../components/common";
 import { RunsGrid } from "../components/runs-grid";
 import { href, navigate, route, setQuery } from "../router";
 import { columnFromId, decodeColumns, defaultColumnIds, discoverKeys, encodeColumns, flattenTree, type Column } from "../runs-model";
-import { NOTE_TAG, tagValue, type Experiment, type Run } from "../types";
+import type { Experiment, Run } from "../types";
 
 const PAGE_SIZE = 500;
 const DEFAULT_ORDER = "attributes.start_time DESC";
@@ -70,7 +71,17 @@ export default function RunsPage({ experimentId }: { experimentId: string }) {
     void fetchPage();
   }, [experimentId, filter, order, deleted, tick]);
 
-  const keys = useMemo(() => discoverKeys(runs), [runs]);
+  // Keys seen in any load of this experiment: a filter that matches nothing keeps the columns.
+  const [keys, setKeys] = useState(() => discoverKeys([]));
+  useEffect(() => setKeys(discoverKeys([])), [experimentId]);
+  useEffect(() => {
+    const found = discoverKeys(runs);
+    setKeys((prev) => {
+      const merge = (a: string[], b: string[]) => (b.every((k) => a.includes(k)) ? a : [...new Set([...a, ...b])].sort((x, y) => x.localeCompare(y)));
+      const next = { metric: merge(prev.metric, found.metric), param: merge(prev.param, found.param), tag: merge(prev.tag, found.tag) };
+      return next.metric === prev.metric && next.param === prev.param && next.tag === prev.tag ? prev : next;
+    });
+  }, [runs]);
   const chosen = chosenParam ?? defaultColumnIds(keys);
   const columns = chosen.map(columnFromId).filter((c): c is Column => c !== undefined);
   const rows = useMemo(() => flattenTree(runs, expanded), [runs, expanded]);
@@ -84,7 +95,6 @@ export default function RunsPage({ experimentId }: { experimentId: string }) {
   };
 
   const exp = experiment.data?.experiment;
-  const description = tagValue(exp?.tags, NOTE_TAG);
   const isFilterError = error instanceof ApiError && error.status === 400;
 
   return (
@@ -97,7 +107,7 @@ export default function RunsPage({ experimentId }: { experimentId: string }) {
         <span class="muted mono">ID {experimentId}</span>
       </div>
       <ErrorBox error={experiment.error} title="Could not load the experiment." />
-      {description && <p class="description">{description}</p>}
+      {exp && <ExperimentDescription experiment={exp} onSaved={experiment.reload} />}
       <form
         class="toolbar"
         onSubmit={(e) => {
