@@ -74,6 +74,16 @@ export function attachmentDisposition(fileName: string): string {
   return `attachment; filename=${quoted(ascii)}; filename*=UTF-8''${encodeAttrChars(fileName)}`;
 }
 
+/**
+ * The disposition a presigned download URL asks the store to send. It travels in the signed query
+ * string, where stores disagree on how to canonicalise `!'()*` (the local test server and some
+ * S3-compatible stores deviate from RFC 3986), so it is kept to a plain ASCII file name.
+ */
+export function presignedDisposition(fileName: string): string {
+  const ascii = fileName.normalize("NFKD").replace(/[^\x20-\x7e]/g, "").replace(/[!'()*"\\;]/g, "_") || "download";
+  return `attachment; filename="${ascii}"`;
+}
+
 /** Headers for any artifact bytes we serve. */
 export function downloadHeaders(path: string): Record<string, string> {
   return {

@@ -6,7 +6,7 @@
  */
 import { MlflowError } from "../errors";
 import type { S3Config } from "./config";
-import { attachmentDisposition, downloadHeaders, guessMimeType } from "./content";
+import { downloadHeaders, guessMimeType, presignedDisposition } from "./content";
 import { baseName, joinArtifactPath } from "./paths";
 import { S3Client, S3Error, S3_PAGE_SIZE } from "./s3";
 
@@ -65,6 +65,23 @@ export function storageError(err: unknown, path: string): MlflowError {
   return new MlflowError("INTERNAL_ERROR", `Artifact storage error ${err.code}.`);
 }
 
+/**
+ * Whether a body of unknown length turns out to be empty. Reads at most until the first non-empty
+ * chunk, then gives up on the body (it is refused anyway), so nothing is buffered.
+ */
+async function isEmptyStream(body: ReadableStream | null): Promise<boolean> {
+  if (body === null) return true;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return true;
+    if (value && (value as Uint8Array).byteLength > 0) {
+      await reader.cancel().catch(() => undefined);
+      return false;
+    }
+  }
+}
+
 async function guarded<T>(path: string, op: () => Promise<T>): Promise<T> {
   try {
     return await op();
@@ -93,6 +110,11 @@ export class ArtifactStore {
 
   /** Streams a request body into the artifact at `path`. */
   async upload(path: string, body: ReadableStream | null, contentLength: string | undefined): Promise<void> {
+    if (contentLength === undefined && (await isEmptyStream(body))) {
+      // Python's requests sends an empty file chunked, without a length: store it as empty.
+      await guarded(path, () => this.s3.put(this.key(path), null, 0, guessMimeType(path)));
+      return;
+    }
     if (contentLength === undefined || !/^\d+$/.test(contentLength.trim())) {
       // A chunked body would reach S3 without a length, which PutObject rejects after the bytes
       // were sent; refuse up front, and point at multipart for bodies too large to send whole.
@@ -220,7 +242,7 @@ export class ArtifactStore {
       if (await this.isDirectory(path)) throw MlflowError.invalidParameter(`Artifact path refers to a directory, not a file: '${path}'`);
       throw MlflowError.notFound(`No such artifact: '${path}'`);
     }
-    const url = await this.s3.presignGet(this.key(path), DOWNLOAD_URL_TTL_SECONDS, attachmentDisposition(baseName(path)));
+    const url = await this.s3.presignGet(this.key(path), DOWNLOAD_URL_TTL_SECONDS, presignedDisposition(baseName(path)));
     return { url, headers: {}, file_size: head.size };
   }
 }
