@@ -113,6 +113,24 @@ describe("upload-artifact (UI)", () => {
 });
 
 describe("model-versions/get-artifact", () => {
+  it("serves files of a version whose source is the run's artifact URI or a runs:/ URI", async () => {
+    const runId = await newRun();
+    const root = await runRoot(runId);
+    await put(`${root}/model/MLmodel`, "artifact_path: model");
+    const name = `art-model-${crypto.randomUUID().slice(0, 8)}`;
+    expect((await api.post("/registered-models/create", { name })).status).toBe(200);
+    const direct = await api.post("/model-versions/create", { name, source: `mlflow-artifacts:/${root}/model`, run_id: runId });
+    expect(direct.status).toBe(200);
+    const viaRuns = await api.post("/model-versions/create", { name, source: `runs:/${runId}/model`, run_id: runId });
+    expect(viaRuns.status).toBe(200);
+    for (const version of [direct.body.model_version.version, viaRuns.body.model_version.version]) {
+      const res = await send("GET", `/model-versions/get-artifact?name=${name}&version=${version}&path=MLmodel`);
+      expect(res.status, `version ${version}`).toBe(200);
+      expect(await res.text()).toBe("artifact_path: model");
+      expect(res.headers.get("content-disposition")).toBe("attachment; filename=MLmodel");
+    }
+  });
+
   it("validates its parameters and reports unknown versions", async () => {
     const notFound = await send("GET", "/model-versions/get-artifact?name=nope&version=1&path=MLmodel");
     expect(notFound.status).toBe(404);
