@@ -33,6 +33,9 @@ function serverInfo(config: Config): Record<string, unknown> {
     multipart_uploads_enabled: presigned,
     multipart_downloads_enabled: presigned,
     artifact_serving_enabled: artifacts.serveArtifacts,
+    // MLflow's limits for skill uploads (25 MiB decompressed, 10,000 files); reported for parity.
+    skill_content_max_size: 25 * 1024 * 1024,
+    skill_content_max_files: 10_000,
     // Presigned-upload/-download endpoints for runs with direct (non-proxied) storage, and the
     // registry's presigned model downloads, are not implemented.
     presigned_upload_run_id_supported: false,
