@@ -127,7 +127,26 @@ export async function seed(base) {
   await upload(runs.first, "data/table.csv", "name,score\nalpha,0.91\nbeta,0.87\n");
   await upload(runs.first, "model/MLmodel", "flavors:\n  python_function:\n    loader_module: mlflow.sklearn\n");
   await upload(runs.first, "report.html", "<h1>Report</h1><script>window.parent.document.title='pwned'</script>");
-  return { experimentId, runs };
+
+  await api.post("registered-models/create", { name: "ui-classifier", description: "Seeded model" });
+  for (const runId of [runs.first, runs.second]) {
+    await api.post("model-versions/create", { name: "ui-classifier", source: `runs:/${runId}/model`, run_id: runId });
+  }
+  await api.post("registered-models/alias", { name: "ui-classifier", alias: "champion", version: "2" });
+
+  // A bigger experiment for pagination and virtualisation: more runs than one search page.
+  const { experiment_id: bigExperimentId } = await api.post("experiments/create", { name: "ui-many-runs" });
+  const total = 540;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < total) {
+        const i = next++;
+        await api.post("runs/create", { experiment_id: bigExperimentId, run_name: `bulk-${String(i).padStart(4, "0")}`, start_time: t0 + i });
+      }
+    }),
+  );
+  return { experimentId, runs, bigExperimentId, bigRunCount: total };
 }
 
 export const CHROMIUM_ARGS = [

@@ -266,13 +266,41 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.getByRole("button", { name: "Reset zoom" }).waitFor();
   });
 
-  test("model registry page renders without crashing", async () => {
+  test("model registry: list, versions with aliases, set an alias, version links to its run", async () => {
     await open("#/models");
-    await page.locator("h1", { hasText: "Registered models" }).waitFor();
-    await page.locator(".spinner").waitFor({ state: "detached" });
-    const text = await page.locator(".page").innerText();
-    // Either the (empty) list or a clear error state while the registry is unavailable.
-    assert.match(text, /No registered models|Could not load registered models/);
+    await page.locator("a", { hasText: "ui-classifier" }).click();
+    await page.locator("h1", { hasText: "ui-classifier" }).waitFor();
+    await page.locator(".chip", { hasText: "@champion → v2" }).waitFor();
+    assert.equal(await page.locator("table tbody tr").count(), 2);
+    await page.getByLabel("Alias", { exact: true }).fill("staging");
+    await page.getByLabel("Version", { exact: true }).fill("1");
+    await page.getByRole("button", { name: "Set alias" }).click();
+    await page.locator(".chip", { hasText: "@staging → v1" }).waitFor();
+    await shot("model");
+    await page.locator("a", { hasText: /^v1$/ }).first().click();
+    await page.locator("h1", { hasText: "ui-classifier v1" }).waitFor();
+    await page.locator("a", { hasText: data.runs.first }).click();
+    await page.locator("h1", { hasText: "alpha" }).waitFor();
+    await page.getByTestId("model-versions").filter({ hasText: "ui-classifier v1" }).waitFor();
+  });
+
+  test("540 runs: only visible rows are in the DOM, scrolling loads the next page", async () => {
+    await open(`#/experiments/${data.bigExperimentId}`);
+    await page.locator(".grid-row[data-run-id]").first().waitFor();
+    const rendered = await page.locator(".grid-row[data-run-id]").count();
+    assert.ok(rendered > 10 && rendered < 80, `rendered ${rendered} rows`);
+    // Scroll to the end until the second page (runs beyond the first 500) has loaded.
+    await page.waitForFunction(
+      (total) => {
+        const grid = document.querySelector(".grid-scroll");
+        grid.scrollTop = grid.scrollHeight;
+        return document.querySelector(".runs-page")?.textContent?.includes(`${total} runs`);
+      },
+      data.bigRunCount,
+      { polling: 200 },
+    );
+    await page.locator(".grid-row", { hasText: "bulk-0000" }).waitFor();
+    assert.ok((await page.locator(".grid-row[data-run-id]").count()) < 80);
   });
 
   test("dark theme applies from the toggle and persists", async () => {

@@ -4,7 +4,7 @@ import { api } from "../api";
 import { formatDuration, formatTime, formatValue } from "../format";
 import { href } from "../router";
 import { runName } from "../runs-model";
-import { NOTE_TAG, PARENT_TAG, tagValue, type Run } from "../types";
+import { NOTE_TAG, PARENT_TAG, tagValue, type ModelVersion, type Run } from "../types";
 import { ErrorBox, useAsync } from "./common";
 
 export function RunOverview({ run, onChanged }: { run: Run; onChanged: () => void }) {
@@ -32,6 +32,7 @@ export function RunOverview({ run, onChanged }: { run: Run; onChanged: () => voi
           </tbody>
         </table>
         <ChildRuns run={run} />
+        <ModelVersions run={run} />
         <Datasets run={run} />
       </section>
       <Description run={run} onChanged={onChanged} />
@@ -84,6 +85,26 @@ function ChildRuns({ run }: { run: Run }) {
       {children.map((c) => (
         <a key={c.info.run_id} class="chip" href={href(`/experiments/${c.info.experiment_id}/runs/${c.info.run_id}`)}>
           {runName(c)}
+        </a>
+      ))}
+    </div>
+  );
+}
+
+function ModelVersions({ run }: { run: Run }) {
+  const res = useAsync(
+    () => api.get<{ model_versions?: ModelVersion[] }>("/model-versions/search", { filter: `run_id = '${run.info.run_id}'`, max_results: 100 }),
+    [run.info.run_id],
+  );
+  // Like child runs: optional context, so a registry error does not block the overview.
+  const versions = res.data?.model_versions ?? [];
+  if (versions.length === 0) return null;
+  return (
+    <div class="child-runs" data-testid="model-versions">
+      <strong>Registered models</strong>{" "}
+      {versions.map((v) => (
+        <a key={`${v.name}/${v.version}`} class="chip" href={href(`/models/${v.name}/versions/${v.version}`)}>
+          {v.name} v{v.version}
         </a>
       ))}
     </div>

@@ -117,7 +117,7 @@ function ModelPage({ name }: { name: string }) {
       <ErrorBox error={model.error} title="Could not load the model." />
       {m && (
         <section class="card">
-          <p class={m.description ? "description" : "muted"}>{m.description || "No description."}</p>
+          <p class={`description${m.description ? "" : " muted"}`}>{m.description || "No description."}</p>
           <div class="tag-list">
             {(m.aliases ?? []).map((a) => (
               <span key={a.alias} class="chip">
