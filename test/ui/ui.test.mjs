@@ -25,8 +25,11 @@ async function open(hash) {
 describe("tracking UI", { timeout: 120_000 }, () => {
   before(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const t0 = Date.now();
     stack = await startStack();
+    const t1 = Date.now();
     data = await seed(stack.url);
+    console.error(`[ui-test] stack ready in ${t1 - t0} ms, seeded in ${Date.now() - t1} ms`);
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(10_000);
@@ -124,6 +127,22 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await error.waitFor();
     assert.match(await error.innerText(), /Invalid filter\..*INVALID_PARAMETER_VALUE/s);
     await shot("filter-error");
+  });
+
+  test("created-within window and CSV download of the table", async () => {
+    await open(`#/experiments/${data.experimentId}`);
+    await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Download CSV" }).click();
+    const csv = fs.readFileSync(await (await download).path(), "utf8");
+    const [header, ...lines] = csv.trim().split("\r\n");
+    assert.match(header, /^run_id,run_name,created,.*metrics\.loss.*params\.lr/);
+    assert.ok(lines.some((l) => l.startsWith(`${data.runs.first},alpha,`)));
+    // Seeded runs started an hour ago (alpha) up to 200 s later (live).
+    await page.getByLabel("Created within").selectOption("1h");
+    await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor({ state: "detached" });
+    await page.locator(`[data-run-id="${data.runs.running}"]`).waitFor();
+    assert.equal(await page.evaluate(() => hashParam("since")), "1h");
   });
 
   test("column chooser removes a column and stores the choice in the URL", async () => {

@@ -155,3 +155,22 @@ export function flattenTree(runs: Run[], expanded: Set<string>): TreeRow[] {
 export function runName(run: Run): string {
   return run.info.run_name || tagValue(run.data?.tags, "mlflow.runName") || run.info.run_id.slice(0, 8);
 }
+
+/** The loaded runs with the chosen columns as CSV (RFC 4180 quoting), for download. */
+export function runsToCsv(runs: Run[], columns: Column[]): string {
+  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const header = ["run_id", "run_name", ...columns.map((c) => (c.kind === "attr" ? c.key : `${c.kind}s.${c.key}`))];
+  const lines = [header.map(cell).join(",")];
+  for (const r of runs) lines.push([r.info.run_id, runName(r), ...columns.map((c) => c.text(r))].map(cell).join(","));
+  return lines.join("\r\n") + "\r\n";
+}
+
+/** "Created within" choices: appended to the filter as attributes.start_time >= <ms>. */
+export const TIME_WINDOWS: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "1y": 365 * 86_400_000 };
+
+export function withTimeWindow(filter: string, since: string | null, now = Date.now()): string {
+  const ms = since ? TIME_WINDOWS[since] : undefined;
+  if (!ms) return filter;
+  const clause = `attributes.start_time >= ${now - ms}`;
+  return filter ? `${filter} AND ${clause}` : clause;
+}

@@ -9,7 +9,18 @@ import { ColumnChooser } from "../components/column-chooser";
 import { ErrorBox, Spinner, useAsync } from "../components/common";
 import { RunsGrid } from "../components/runs-grid";
 import { href, navigate, route, setQuery } from "../router";
-import { columnFromId, decodeColumns, defaultColumnIds, discoverKeys, encodeColumns, flattenTree, type Column } from "../runs-model";
+import {
+  columnFromId,
+  decodeColumns,
+  defaultColumnIds,
+  discoverKeys,
+  encodeColumns,
+  flattenTree,
+  runsToCsv,
+  TIME_WINDOWS,
+  withTimeWindow,
+  type Column,
+} from "../runs-model";
 import type { Experiment, Run } from "../types";
 
 const PAGE_SIZE = 500;
@@ -25,6 +36,7 @@ export default function RunsPage({ experimentId }: { experimentId: string }) {
   const filter = q.get("filter") ?? "";
   const order = q.get("order") ?? DEFAULT_ORDER;
   const deleted = q.get("view") === "deleted";
+  const since = q.get("since");
   const chosenParam = decodeColumns(q.get("cols"));
 
   const experiment = useAsync(() => api.get<{ experiment: Experiment }>("/experiments/get", { experiment_id: experimentId }), [experimentId]);
@@ -46,7 +58,7 @@ export default function RunsPage({ experimentId }: { experimentId: string }) {
     try {
       const res = await api.post<SearchRunsResponse>("/runs/search", {
         experiment_ids: [experimentId],
-        filter: filter || undefined,
+        filter: withTimeWindow(filter, since) || undefined,
         run_view_type: deleted ? "DELETED_ONLY" : "ACTIVE_ONLY",
         max_results: PAGE_SIZE,
         order_by: [order],
@@ -69,7 +81,7 @@ export default function RunsPage({ experimentId }: { experimentId: string }) {
     setDraft(filter);
     setSelected(new Set());
     void fetchPage();
-  }, [experimentId, filter, order, deleted, tick]);
+  }, [experimentId, filter, order, deleted, since, tick]);
 
   // Keys seen in any load of this experiment: a filter that matches nothing keeps the columns.
   const [keys, setKeys] = useState(() => discoverKeys([]));
@@ -142,9 +154,20 @@ export default function RunsPage({ experimentId }: { experimentId: string }) {
             Deleted
           </button>
         </div>
+        <select aria-label="Created within" value={since ?? ""} onChange={(e) => setQuery({ since: e.currentTarget.value || undefined })}>
+          <option value="">Created: any time</option>
+          {Object.keys(TIME_WINDOWS).map((k) => (
+            <option key={k} value={k}>
+              Created: last {k}
+            </option>
+          ))}
+        </select>
         <ColumnChooser keys={keys} chosen={chosen} onChange={(ids) => setQuery({ cols: encodeColumns(ids) })} />
         <button type="button" onClick={() => setTick((t) => t + 1)} title="Reload runs">
           Refresh
+        </button>
+        <button type="button" disabled={runs.length === 0} onClick={() => downloadCsv(`runs-${experimentId}.csv`, runsToCsv(runs, columns))}>
+          Download CSV
         </button>
         <span class="grow" />
         <span class="muted">
@@ -197,4 +220,13 @@ export default function RunsPage({ experimentId }: { experimentId: string }) {
       {!loading && !error && runs.length === 0 && <p class="empty">No runs{filter ? " match this filter" : " in this experiment yet"}.</p>}
     </div>
   );
+}
+
+function downloadCsv(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
