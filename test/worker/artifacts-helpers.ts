@@ -23,8 +23,13 @@ export async function send(method: string, path: string, init: { body?: BodyInit
 }
 
 /** The same app with other bindings (server modes), called directly. */
-export async function sendWithEnv(overrides: Record<string, string>, method: string, path: string): Promise<Response> {
-  return createApp().fetch(new Request(`http://localhost${path}`, { method }), { ...bindings, ...overrides } as Env);
+export async function sendWithEnv(overrides: Record<string, string>, method: string, path: string, body?: unknown): Promise<Response> {
+  const init: RequestInit = { method };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { "content-type": "application/json" };
+  }
+  return createApp().fetch(new Request(`http://localhost${path}`, init), { ...bindings, ...overrides } as Env);
 }
 
 export async function json(res: Response): Promise<any> {

@@ -1,6 +1,9 @@
 // Tracking-side artifact routes (run-relative paths) and the server modes.
 import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
 import { PREFIX, PROXY, bucket, json, put, send, sendWithEnv } from "./artifacts-helpers";
+
+const bucketName = (env as unknown as { S3_BUCKET: string }).S3_BUCKET;
 import { api, newRun } from "./helpers";
 
 async function runRoot(runId: string): Promise<string> {
@@ -154,6 +157,22 @@ describe("server modes", () => {
     const info = await json(await sendWithEnv(off, "GET", "/api/3.0/mlflow/server-info"));
     expect(info).toMatchObject({ artifact_serving_enabled: false, multipart_uploads_enabled: false, multipart_downloads_enabled: false });
     expect((await sendWithEnv(off, "GET", "/health")).status).toBe(200);
+  });
+
+  it("SERVE_ARTIFACTS=false: new experiments get s3:// locations, still readable through the UI routes", async () => {
+    const off = { SERVE_ARTIFACTS: "false", DEFAULT_ARTIFACT_ROOT: "" };
+    const created = await json(await sendWithEnv(off, "POST", "/api/2.0/mlflow/experiments/create", { name: `noserve-${crypto.randomUUID()}` }));
+    const run = await json(await sendWithEnv(off, "POST", "/api/2.0/mlflow/runs/create", { experiment_id: created.experiment_id }));
+    const uri: string = run.run.info.artifact_uri;
+    expect(uri).toBe(`s3://${bucketName}/${PREFIX}/${created.experiment_id}/${run.run.info.run_id}/artifacts`);
+    // A client with storage credentials writes straight to the bucket...
+    await bucket.put(`${uri.slice(`s3://${bucketName}/`.length)}/direct.txt`, new Blob(["direct"]).stream(), 6);
+    // ...and the UI reads it through the tracking server.
+    const got = await sendWithEnv(off, "GET", `/get-artifact?run_uuid=${run.run.info.run_id}&path=direct.txt`);
+    expect(got.status).toBe(200);
+    expect(await got.text()).toBe("direct");
+    const listed = await json(await sendWithEnv(off, "GET", `/api/2.0/mlflow/artifacts/list?run_id=${run.run.info.run_id}`));
+    expect(listed).toEqual({ root_uri: uri, files: [{ path: "direct.txt", is_dir: false, file_size: 6 }] });
   });
 
   it("ARTIFACTS_ONLY=true: tracking routes answer 503 plain text; the proxy works without a database", async () => {

@@ -1,13 +1,14 @@
 // The S3 server the Worker tests store artifacts in: @20minutes/s3rver (it verifies SigV4), started
 // by global-setup.mjs. vitest.config.ts (bindings) and the global setup run in the same process
-// and must agree on the port, so it is fixed per test run: TEST_S3_PORT, or one derived from the
-// process id so that engineers' concurrent runs do not share (or stop) each other's server.
+// and must agree on the port, so it is fixed per test run: TEST_S3_PORT, or one in 20000-29999
+// (below the ephemeral range) derived from the process id, so that engineers' concurrent runs do
+// not share (or stop) each other's server.
 import os from "node:os";
 import path from "node:path";
 import { LOCAL_S3 } from "../../scripts/lib/stack.mjs";
 
 export function testS3() {
-  process.env.TEST_S3_PORT ??= String(30000 + (process.pid % 10000));
+  process.env.TEST_S3_PORT ??= String(20000 + (process.pid % 10000));
   const port = Number(process.env.TEST_S3_PORT);
   return {
     port,
