@@ -180,7 +180,7 @@ export async function searchModelVersions(
   q: { clauses: RegistryClause[]; order: RegistryOrder[]; limit: number; offset: number },
 ): Promise<ModelVersionJson[]> {
   const result = await db.execute<{ mv: ModelVersionJson }>(sql`
-    select ${modelVersionJson("mv")} as mv from model_versions mv
+    select ${modelVersionJson("mv", false)} as mv from model_versions mv
     where ${modelVersionWhere(q.clauses)} and mv.current_stage <> ${STAGE_DELETED_INTERNAL}
     order by ${registryOrderBy(q.order, "mv")}
     limit ${q.limit} offset ${q.offset}`);

@@ -57,8 +57,13 @@ export function modelVersionJson(mv: string, withAliases = true): SQL {
     'aliases', ${aliases})`;
 }
 
-/** A registered model as JSON, with tags, aliases and the latest version of each stage. */
-export function registeredModelJson(rm: string): SQL {
+/**
+ * A registered model as JSON, with tags, aliases and the latest version of each stage. MLflow
+ * leaves the order of latest_versions to the database; we list them in the order their stages
+ * first appear among the versions (what a single-model read gives) or, in search results, by
+ * version.
+ */
+export function registeredModelJson(rm: string, latestOrder: "first-appearance" | "version" = "first-appearance"): SQL {
   const t = sql.raw(rm);
   return sql`json_build_object(
     'name', ${t}.name, 'creation_time', ${t}.creation_time, 'last_updated_time', ${t}.last_updated_time,
@@ -67,9 +72,17 @@ export function registeredModelJson(rm: string): SQL {
                       from registered_model_tags rt where rt.workspace = ${t}.workspace and rt.name = ${t}.name), '[]'::json),
     'aliases', coalesce((select json_agg(json_build_object('alias', ra.alias, 'version', ra.version) order by ra.alias)
                          from registered_model_aliases ra where ra.workspace = ${t}.workspace and ra.name = ${t}.name), '[]'::json),
-    'latest_versions', coalesce((select json_agg(${modelVersionJson("lv", false)} order by lv.version)
-                                 from (select distinct on (x.current_stage) x.* from model_versions x
-                                       where x.workspace = ${t}.workspace and x.name = ${t}.name
-                                         and x.current_stage <> ${STAGE_DELETED_INTERNAL}
-                                       order by x.current_stage, x.version desc) lv), '[]'::json))`;
+    'latest_versions', coalesce((select json_agg(${modelVersionJson("lv", false)} order by ${sql.raw(latestOrder === "version" ? "lv.version" : "lv.first_version")})
+                                 from (${latestPerStage(sql`${t}.workspace`, sql`${t}.name`)}) lv), '[]'::json))`;
+}
+
+/**
+ * The newest live version of each stage, with `first_version` (the stage's oldest live version):
+ * MLflow lists latest versions in the order their stages first appear among the versions.
+ */
+export function latestPerStage(workspace: SQL, name: SQL): SQL {
+  return sql`select distinct on (x.current_stage) x.* from (
+               select v.*, min(v.version) over (partition by v.current_stage) as first_version from model_versions v
+               where v.workspace = ${workspace} and v.name = ${name} and v.current_stage <> ${STAGE_DELETED_INTERNAL}) x
+             order by x.current_stage, x.version desc`;
 }

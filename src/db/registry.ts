@@ -4,7 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { registeredModelJson, modelVersionJson, STAGE_DELETED_INTERNAL, WORKSPACE, type ModelVersionJson, type RegisteredModelJson } from "./registry-json";
+import { latestPerStage, registeredModelJson, modelVersionJson, STAGE_DELETED_INTERNAL, WORKSPACE, type ModelVersionJson, type RegisteredModelJson } from "./registry-json";
 import { IS_PROMPT_TAG, registeredModelWhere, registryOrderBy } from "./registry-search";
 import type { RegistryClause, RegistryOrder } from "../search/registry-filter";
 import { arrayParam } from "./sql-helpers";
@@ -103,7 +103,7 @@ export async function searchRegisteredModels(
   q: { clauses: RegistryClause[]; order: RegistryOrder[]; limit: number; offset: number },
 ): Promise<RegisteredModelJson[]> {
   const result = await db.execute<{ rm: RegisteredModelJson }>(sql`
-    select ${registeredModelJson("rm")} as rm from registered_models rm
+    select ${registeredModelJson("rm", "version")} as rm from registered_models rm
     where ${registeredModelWhere(q.clauses)}
     order by ${registryOrderBy(q.order, "rm")}
     limit ${q.limit} offset ${q.offset}`);
@@ -114,10 +114,8 @@ export async function searchRegisteredModels(
 export async function findLatestVersions(db: Db, name: string, stages: string[]): Promise<ModelVersionJson[] | undefined> {
   const result = await db.execute<{ found: boolean; versions: ModelVersionJson[] }>(sql`
     select exists (select 1 from registered_models where workspace = ${WORKSPACE} and name = ${name}) as found,
-      coalesce((select json_agg(${modelVersionJson("lv")} order by lv.version)
-                from (select distinct on (x.current_stage) x.* from model_versions x
-                      where x.workspace = ${WORKSPACE} and x.name = ${name} and x.current_stage <> ${STAGE_DELETED_INTERNAL}
-                      order by x.current_stage, x.version desc) lv
+      coalesce((select json_agg(${modelVersionJson("lv")} order by lv.first_version)
+                from (${latestPerStage(sql`${WORKSPACE}`, sql`${name}`)}) lv
                 where lv.current_stage = any(${arrayParam(stages, "varchar")})), '[]'::json) as versions`);
   const row = result.rows[0]!;
   return row.found ? row.versions : undefined;

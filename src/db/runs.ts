@@ -94,7 +94,9 @@ export const RUN_DETAILS_COLUMNS = sql`
               'dataset', json_build_object('name', d.name, 'digest', d.digest, 'sourceType', d.dataset_source_type,
                                            'source', d.dataset_source, 'schema', d.dataset_schema, 'profile', d.dataset_profile)))
             from inputs i join datasets d on d.dataset_uuid = i.source_id
-            where i.destination_type = 'RUN' and i.destination_id = runs.run_uuid and i.source_type = 'DATASET'), '[]'::json) as dataset_inputs`;
+            where i.destination_type = 'RUN' and i.destination_id = runs.run_uuid and i.source_type = 'DATASET'), '[]'::json) as dataset_inputs,
+  coalesce((select json_agg(json_build_object('model_id', o.destination_id, 'step', o.step))
+            from inputs o where o.source_type = 'RUN_OUTPUT' and o.source_id = runs.run_uuid and o.destination_type = 'MODEL_OUTPUT'), '[]'::json) as model_outputs`;
 
 export function toRunDetails(row: Record<string, unknown>): RunDetails {
   return {
@@ -103,12 +105,18 @@ export function toRunDetails(row: Record<string, unknown>): RunDetails {
     params: row.params as RunDetails["params"],
     tags: row.tags as RunDetails["tags"],
     datasetInputs: row.dataset_inputs as RunDetails["datasetInputs"],
+    modelOutputs: row.model_outputs as RunDetails["modelOutputs"],
+    ...(row.model_inputs ? { modelInputs: row.model_inputs as RunDetails["modelInputs"] } : {}),
   };
 }
 
 /** The run with everything logged to it, in one query. */
 export async function findRunDetails(db: Db, runId: string): Promise<RunDetails | undefined> {
-  const result = await db.execute<Record<string, unknown>>(sql`select ${RUN_DETAILS_COLUMNS} from runs where runs.run_uuid = ${runId}`);
+  // GetRun also lists the logged models the run used (search results do not, as in MLflow).
+  const result = await db.execute<Record<string, unknown>>(sql`select ${RUN_DETAILS_COLUMNS},
+    coalesce((select json_agg(json_build_object('model_id', mi.destination_id)) from inputs mi
+              where mi.source_type = 'RUN_INPUT' and mi.source_id = runs.run_uuid and mi.destination_type = 'MODEL_INPUT'), '[]'::json) as model_inputs
+    from runs where runs.run_uuid = ${runId}`);
   const row = result.rows[0];
   return row ? toRunDetails(row) : undefined;
 }

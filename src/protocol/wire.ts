@@ -69,6 +69,9 @@ export interface RunDetails {
     tags: { key: string; value: string }[];
     dataset: { name: string; digest: string; sourceType: string; source: string; schema: string | null; profile: string | null };
   }[];
+  /** MLflow 3 logged models the run used (GetRun only) and produced. */
+  modelInputs?: { model_id: string }[];
+  modelOutputs?: { model_id: string; step: number }[];
 }
 
 export function runToWire(d: RunDetails, opts: { outputs: boolean } = { outputs: true }): Json {
@@ -90,7 +93,12 @@ export function runToWire(d: RunDetails, opts: { outputs: boolean } = { outputs:
       return out;
     }),
   );
+  listIf(inputs, "model_inputs", d.modelInputs ?? []);
   const run: Json = { info: runInfoToWire(d.run), data, inputs };
-  if (opts.outputs) run.outputs = {};
+  if (opts.outputs) {
+    const outputs: Json = {};
+    listIf(outputs, "model_outputs", (d.modelOutputs ?? []).map((o) => ({ model_id: o.model_id, step: Number(o.step) })));
+    run.outputs = outputs;
+  }
   return run;
 }

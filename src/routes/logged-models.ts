@@ -54,8 +54,9 @@ export function registerLoggedModelRoutes(app: App): void {
     const model = await models.createLoggedModel(c.var.database().db, {
       experimentId: m.experiment_id!,
       name: m.name,
-      modelType: m.model_type,
-      sourceRunId: m.source_run_id,
+      // MLflow stores the proto defaults: an absent model_type or source_run_id becomes "".
+      modelType: m.model_type ?? "",
+      sourceRunId: m.source_run_id ?? "",
       params: (m.params ?? []).map(kv),
       tags: (m.tags ?? []).map(kv),
     });

@@ -57,6 +57,12 @@ describe("log-inputs", () => {
     expect((await api.post("/runs/log-inputs", { run_id: run, models: [{ model_id: model }] })).status).toBe(200);
     expect((await api.post("/runs/outputs", { run_id: run, models: [{ model_id: model, step: 3 }] })).status).toBe(200);
     expect((await api.post("/runs/outputs", { run_id: run, models: [{ model_id: model, step: 3 }] })).status).toBe(200);
+    const got = (await api.get("/runs/get", { run_id: run })).body.run;
+    expect(got.inputs.model_inputs).toEqual([{ model_id: model }]);
+    expect(got.outputs).toEqual({ model_outputs: [{ model_id: model, step: 3 }] });
+    const searched = (await api.post("/runs/search", { experiment_ids: [exp] })).body.runs[0];
+    expect(searched.outputs).toEqual({ model_outputs: [{ model_id: model, step: 3 }] });
+    expect(searched.inputs.model_inputs).toBeUndefined();
 
     const long = await api.post("/runs/log-inputs", { run_id: run, datasets: [{ dataset: dataset("x".repeat(501), "d") }] });
     expect(long.status).toBe(400);
