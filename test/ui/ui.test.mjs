@@ -32,7 +32,8 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     console.error(`[ui-test] stack ready in ${t1 - t0} ms, seeded in ${Date.now() - t1} ms`);
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(10_000);
+    // Generous: the whole stack shares a loaded CI machine with the browser.
+    page.setDefaultTimeout(20_000);
     // View state lives in the hash's query string.
     await page.addInitScript(() => {
       window.hashParam = (name) => new URLSearchParams(location.hash.split("?")[1] ?? "").get(name);
@@ -233,8 +234,14 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.getByLabel("Only differences").check();
     await page.waitForFunction(() => ![...document.querySelectorAll(".compare-table th")].some((th) => th.textContent === "model"));
     assert.equal(await page.locator(".compare-table th", { hasText: /^lr$/ }).count(), 1);
+    // Chart cards load when scrolled into view.
+    await page.locator('.chart-card[data-metric="loss"]').scrollIntoViewIfNeeded();
     await page.locator('.chart-card[data-metric="loss"] canvas').waitFor();
+    assert.equal(await page.getByTestId("scatter").locator("circle").count(), 2);
+    assert.equal(await page.getByTestId("parallel").locator("polyline").count(), 2);
     await shot("compare");
+    await page.getByTestId("scatter").scrollIntoViewIfNeeded();
+    await shot("compare-plots");
   });
 
   test("delete runs from the table, find them in the Deleted view, restore them", async () => {

@@ -1,5 +1,7 @@
 /** Compare runs: a transposed table (runs as columns) with an only-differences toggle, and overlaid charts. */
+import { useMemo } from "preact/hooks";
 import { api } from "../api";
+import { numericDimensions, ParallelCoordinates, ScatterPlot } from "../components/run-plots";
 import { ErrorBox, lazy, Spinner, useAsync } from "../components/common";
 import { formatDuration, formatTime, formatValue } from "../format";
 import { href, route, setQuery } from "../router";
@@ -57,6 +59,7 @@ export default function ComparePage() {
   const runs = res.data ?? [];
   const rows = buildRows(runs).filter((r) => r.section === "Attributes" || !onlyDiff || new Set(r.values).size > 1);
   const metricKeys = [...new Set(runs.flatMap((r) => (r.data?.metrics ?? []).map((m) => m.key)))].sort();
+  const dims = useMemo(() => numericDimensions(runs), [runs]);
   const experimentId = q.get("experiments")?.replace(/[\[\]"]/g, "").split(",")[0];
   let lastSection = "";
   return (
@@ -120,9 +123,15 @@ export default function ComparePage() {
           </table>
         </div>
       )}
+      {runs.length > 1 && (
+        <div class="run-plots">
+          <ScatterPlot runs={runs} dims={dims} />
+          <ParallelCoordinates runs={runs} dims={dims} />
+        </div>
+      )}
       {runs.length > 0 && (
         <>
-          <h2 class="section-title">Metrics</h2>
+          <h2 class="section-title">Metric history</h2>
           <MetricCharts runs={runs} metricKeys={metricKeys} />
         </>
       )}
