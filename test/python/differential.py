@@ -37,7 +37,10 @@ TEMPLATE = re.compile(r"\$\{(\w+)\}")
 # Server-generated wall-clock times: compared by type only.
 SERVER_TIME_KEYS = {"creation_time", "last_update_time"}
 # Lists whose order is not part of the contract (run data, tags): compared as sorted lists.
-UNORDERED_LIST_KEYS = {"tags", "params"}
+UNORDERED_LIST_KEYS = {"tags", "params", "dataset_inputs"}
+# Double fields: the reference (protobuf) writes 0.0 where JavaScript's JSON writes 0. No client can
+# tell them apart (both parse into a double), so they are compared as floats.
+DOUBLE_KEYS = {"value"}
 TIMEOUT = 30
 
 
@@ -124,6 +127,8 @@ class Normaliser:
             if key in UNORDERED_LIST_KEYS or (key == "metrics" and parent == "data"):
                 items.sort(key=lambda x: json.dumps(x, sort_keys=True))
             return items
+        if key in DOUBLE_KEYS and isinstance(v, int) and not isinstance(v, bool):
+            return float(v)
         if key in SERVER_TIME_KEYS and isinstance(v, int):
             return "<time:int>"
         if key == "next_page_token" and isinstance(v, str):
@@ -201,27 +206,37 @@ def check_expectations(server_name: str, results, *, reference: bool) -> None:
             step["edge_check"](resp)
 
 
-def diff_text(a: Any, b: Any, path: str = "$") -> list[str]:
-    """Readable list of differences between two normalised answers."""
+def diff_text(a: Any, b: Any, path: str = "$", names: tuple[str, str] = ("reference", "edge")) -> list[str]:
+    """Readable list of differences between two normalised answers (``a`` named names[0])."""
+    an, bn = names
     out: list[str] = []
+    if isinstance(a, tuple):
+        a = list(a)
+    if isinstance(b, tuple):
+        b = list(b)
     if type(a) is not type(b):
-        out.append(f"{path}: reference {a!r} ({type(a).__name__}) vs edge {b!r} ({type(b).__name__})")
+        out.append(f"{path}: {an} {a!r} ({type(a).__name__}) vs {bn} {b!r} ({type(b).__name__})")
     elif isinstance(a, dict):
-        for k in sorted(set(a) | set(b)):
+        for k in sorted(set(a) | set(b), key=str):
             if k not in b:
-                out.append(f"{path}.{k}: only in reference: {a[k]!r}")
+                out.append(f"{path}.{k}: only in {an}: {_short(a[k])}")
             elif k not in a:
-                out.append(f"{path}.{k}: only in edge: {b[k]!r}")
+                out.append(f"{path}.{k}: only in {bn}: {_short(b[k])}")
             else:
-                out.extend(diff_text(a[k], b[k], f"{path}.{k}"))
+                out.extend(diff_text(a[k], b[k], f"{path}.{k}", names))
     elif isinstance(a, list):
         if len(a) != len(b):
-            out.append(f"{path}: length reference {len(a)} vs edge {len(b)}")
+            out.append(f"{path}: length {an} {len(a)} vs {bn} {len(b)}")
         for i, (x, y) in enumerate(zip(a, b)):
-            out.extend(diff_text(x, y, f"{path}[{i}]"))
+            out.extend(diff_text(x, y, f"{path}[{i}]", names))
     elif a != b:
-        out.append(f"{path}: reference {a!r} vs edge {b!r}")
+        out.append(f"{path}: {an} {_short(a)} vs {bn} {_short(b)}")
     return out
+
+
+def _short(v: Any, n: int = 160) -> str:
+    r = repr(v)
+    return r if len(r) <= n else r[:n] + f"...({len(r)} chars)"
 
 
 def compare_results(ref_results, edge_results) -> None:

@@ -116,7 +116,7 @@ def assert_same(writer, readers, run_ids):
 
                 raise AssertionError(
                     f"run {rid} reads differently through {name} than through {writer.name} (its writer):\n  "
-                    + "\n  ".join(diff_text(first, view)[:40])
+                    + "\n  ".join(diff_text(first, view, names=(writer.name, name))[:40])
                 )
         assert first["params"] == {"lr": "0.01", "optimizer": "adam", "empty": ""} or first["params"] == {"depth": "2"}
 
