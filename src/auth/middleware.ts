@@ -19,6 +19,19 @@ export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/health"]);
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+/**
+ * The path as Hono's router sees it (decodeURI: %64elete -> delete, %2F stays encoded), so a rule is
+ * looked up for the handler that will actually run. Undecodable paths keep their raw form, which
+ * matches no rule and is therefore admin-only.
+ */
+function routingPath(pathname: string): string {
+  try {
+    return decodeURI(pathname);
+  } catch {
+    return pathname;
+  }
+}
+
 function plain(status: number, text: string, headers: Record<string, string> = {}): Response {
   return new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
 }
@@ -72,7 +85,7 @@ export function authMiddleware(): MiddlewareHandler<AppEnv> {
     }
     const state = { principal, config };
     c.set("auth", state);
-    const matched = ruleFor(method, url.pathname);
+    const matched = ruleFor(method, routingPath(url.pathname));
     if (!(await isAllowed(c, database, principal, config, matched?.rule ?? null, matched?.path ?? url.pathname))) {
       return permissionDenied();
     }

@@ -17,3 +17,11 @@ declare module "hono" {
 export function authState(c: Context): AuthState | undefined {
   return c.get("auth");
 }
+
+/**
+ * The signed-in identity (email, service-token client id or username), for auditing: e.g. the run's
+ * user_id when the client sends none. Undefined when auth is off.
+ */
+export function authenticatedUsername(c: Context): string | undefined {
+  return c.get("auth")?.principal.username;
+}

@@ -59,6 +59,13 @@ describe("every registered route requires authentication", () => {
       const res = await send(generous, r.method, r.path, { headers: basic(username, "plain-password"), ...(r.method === "GET" ? {} : { body: {} }) });
       expect([r.method, r.path, res.status]).toEqual([r.method, r.path, 403]);
     }
+    // a percent-encoded route name reaches the same handler, so it gets the same rule
+    const reader = authEnv({ AUTH_DEFAULT_PERMISSION: "READ" });
+    const exp = ok(await client(ENV, basic(ADMIN.username, ADMIN.password)).post("/experiments/create", { name: unique("enc") })).body.experiment_id;
+    const encoded = await send(reader, "POST", "/api/2.0/mlflow/experiments/%64elete", { headers: basic(username, "plain-password"), body: { experiment_id: exp } });
+    expect(encoded.status).toBe(403);
+    const allowedEncoded = await send(generous, "POST", "/api/2.0/mlflow/experiments/%64elete", { headers: basic(username, "plain-password"), body: { experiment_id: exp } });
+    expect(allowedEncoded.status).toBe(200); // judged by experiments/delete's rule, not the admin-only fallback
     // and an unknown path is denied too, rather than reaching the 404 handler
     expect((await send(generous, "POST", "/api/2.0/mlflow/jobs/sample", { headers: basic(username, "plain-password"), body: {} })).status).toBe(403);
   });
