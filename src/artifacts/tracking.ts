@@ -4,7 +4,7 @@
  * our artifact store with one database statement, after the path checks.
  */
 import type { Db } from "../db/client";
-import { findModelVersionArtifactUri, findRunArtifactUri } from "../db/artifacts";
+import { findLoggedModelArtifactLocation, findModelVersionArtifactUri, findRunArtifactUri } from "../db/artifacts";
 import { MlflowError, missingParameter } from "../errors";
 import type { ArtifactConfig } from "./config";
 import { storePathOfLocation } from "./locations";
@@ -36,7 +36,13 @@ export async function runArtifactRoot(db: Db, config: ArtifactConfig, runId: str
   return { uri, storePath: storePathOfLocation(uri, config) };
 }
 
-/** ListArtifacts for a run: direct children of `path`, with paths relative to the run's root. */
+export async function loggedModelArtifactRoot(db: Db, config: ArtifactConfig, modelId: string): Promise<RunArtifactRoot> {
+  const uri = await findLoggedModelArtifactLocation(db, modelId);
+  if (uri === undefined) throw MlflowError.notFound(`Logged model with ID '${modelId}' not found.`);
+  return { uri, storePath: storePathOfLocation(uri, config) };
+}
+
+/** ListArtifacts for a run (or a logged model): direct children of `path`, with paths relative to the run's root. */
 export async function listRunArtifacts(store: ArtifactStore, root: RunArtifactRoot, path: string): Promise<FileInfo[]> {
   const files = await store.list(joinArtifactPath(root.storePath, path));
   return files.map((f) => ({ ...f, path: joinArtifactPath(path, f.path) }));

@@ -40,3 +40,11 @@ export async function findModelVersionArtifactUri(db: Db, name: string, version:
   if (uri.startsWith("models:/")) return row.model_root;
   return uri;
 }
+
+/** A logged model's artifact_location; undefined when it does not exist or was deleted. */
+export async function findLoggedModelArtifactLocation(db: Db, modelId: string): Promise<string | undefined> {
+  const result = await db.execute<{ artifact_location: string }>(
+    sql`select artifact_location from logged_models where model_id = ${modelId} and lifecycle_stage is distinct from 'deleted'`,
+  );
+  return result.rows[0]?.artifact_location;
+}

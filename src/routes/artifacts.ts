@@ -13,6 +13,8 @@
  *   GET  /get-artifact?run_uuid|run_id&path
  *   GET  /model-versions/get-artifact?name&version&path
  *   POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid|run_id&path   (UI upload, ≤ 10 MB)
+ *   GET  /api/2.0/mlflow/logged-models/<id>/artifacts/directories?artifact_directory_path  (and /ajax-api)
+ *   GET  /ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files?artifact_file_path        (UI)
  *
  * Every path goes through src/artifacts/paths.ts before it touches storage.
  */
@@ -20,7 +22,7 @@ import type { Context } from "hono";
 import type { App, AppEnv } from "../app";
 import { canonicalArtifactPath, canonicalEncodedArtifactPath, joinArtifactPath, multipartFileName, requireFilePath } from "../artifacts/paths";
 import { serverModeGuard } from "../artifacts/server-mode";
-import { listRunArtifacts, modelVersionArtifactPath, runArtifactRoot, storeFor } from "../artifacts/tracking";
+import { listRunArtifacts, loggedModelArtifactRoot, modelVersionArtifactPath, runArtifactRoot, storeFor } from "../artifacts/tracking";
 import { MlflowError, missingParameter } from "../errors";
 import { readMessage, sendJson } from "../protocol/http";
 import { isIntLike, isString, required } from "../protocol/message";
@@ -131,6 +133,22 @@ function registerTrackingRoutes(app: App): void {
     if (rawPath === undefined) throw missingParameter("path");
     const path = await modelVersionArtifactPath(c.var.database().db, c.var.config.artifacts, c.req.query("name"), c.req.query("version"), rawPath);
     return store(c).download(path, c.req.header("range"));
+  });
+
+  rpc(app, "GET", "/logged-models/:model_id/artifacts/directories", async (c) => {
+    const m = await readMessage<{ artifact_directory_path?: string }>(c, { artifact_directory_path: { type: "string" } }, { artifact_directory_path: [isString] });
+    const path = m.artifact_directory_path === undefined ? "" : canonicalArtifactPath(m.artifact_directory_path);
+    const root = await loggedModelArtifactRoot(c.var.database().db, c.var.config.artifacts, c.req.param("model_id") ?? "");
+    const list = await listRunArtifacts(store(c), root, path);
+    return sendJson(c, list.length > 0 ? { root_uri: root.uri, files: list } : { root_uri: root.uri });
+  });
+
+  app.get("/ajax-api/2.0/mlflow/logged-models/:model_id/artifacts/files", async (c) => {
+    const raw = c.req.query("artifact_file_path");
+    if (!raw) throw new MlflowError("BAD_REQUEST", 'Request must include the "artifact_file_path" query parameter.');
+    const path = canonicalArtifactPath(raw);
+    const root = await loggedModelArtifactRoot(c.var.database().db, c.var.config.artifacts, c.req.param("model_id") ?? "");
+    return store(c).download(joinArtifactPath(root.storePath, path), c.req.header("range"));
   });
 
   app.post("/ajax-api/2.0/mlflow/upload-artifact", async (c) => {

@@ -8,6 +8,7 @@ import { api, newRun } from "./helpers";
 const INSIDE = `${PREFIX}/secret/sentinel.txt`; // in the store, outside any run
 const OUTSIDE = "outside/secret.txt"; // in the bucket, outside the store prefix
 let runId = "";
+let modelId = "";
 
 /** Bucket state: every key with its size (the test bucket is small enough for one page). */
 async function snapshot(): Promise<Map<string, number>> {
@@ -24,6 +25,8 @@ beforeAll(async () => {
   const run = await api.get("/runs/get", { run_id: runId });
   const root = (run.body.run.info.artifact_uri as string).replace(/^mlflow-artifacts:\/+/, "");
   expect((await put(`${root}/ok.txt`, "ok")).status).toBe(200);
+  const model = await api.post("/logged-models", { experiment_id: run.body.run.info.experiment_id, name: "sec" });
+  modelId = model.body.model.info.model_id;
   before = await snapshot();
 });
 
@@ -113,6 +116,8 @@ describe("query and body paths", () => {
     await expectInvalid(await send("GET", `/ajax-api/2.0/mlflow/artifacts/list?run_uuid=${runId}&path=${q}`), "ajax artifacts/list");
     await expectInvalid(await send("GET", `/get-artifact?run_uuid=${runId}&path=${q}`), "get-artifact");
     await expectInvalid(await send("GET", `/model-versions/get-artifact?name=m&version=1&path=${q}`), "model-versions/get-artifact");
+    await expectInvalid(await send("GET", `/api/2.0/mlflow/logged-models/${modelId}/artifacts/directories?artifact_directory_path=${q}`), "logged-model directories");
+    await expectInvalid(await send("GET", `/ajax-api/2.0/mlflow/logged-models/${modelId}/artifacts/files?artifact_file_path=${q}`), "logged-model files");
     await expectInvalid(
       await send("POST", `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${q}`, { body: "pwned", headers: { "content-length": "5" } }),
       "upload-artifact",

@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { PREFIX, PROXY, bucket, json, put, send, sendWithEnv } from "./artifacts-helpers";
 
 const bucketName = (env as unknown as { S3_BUCKET: string }).S3_BUCKET;
-import { api, newRun } from "./helpers";
+import { api, newExperiment, newRun } from "./helpers";
 
 async function runRoot(runId: string): Promise<string> {
   const run = await api.get("/runs/get", { run_id: runId });
@@ -142,6 +142,39 @@ describe("model-versions/get-artifact", () => {
     expect(badVersion.status).toBe(400);
     const badName = await send("GET", "/model-versions/get-artifact?name=a%2Fb&version=1&path=MLmodel");
     expect(badName.status).toBe(400);
+  });
+});
+
+describe("logged-model artifacts", () => {
+  it("lists and serves files under the model's artifact location", async () => {
+    const created = await api.post("/logged-models", { experiment_id: await newExperiment(), name: "m" });
+    expect(created.status).toBe(200);
+    const { model_id, artifact_uri: artifact_location } = created.body.model.info;
+    const root = (artifact_location as string).replace(/^mlflow-artifacts:\/+/, "");
+    expect(root).toMatch(new RegExp(`/models/${model_id}/artifacts$`));
+    await put(`${root}/MLmodel`, "flavors: {}");
+    await put(`${root}/data/model.pkl`, "pkl");
+    const top = await api.get(`/logged-models/${model_id}/artifacts/directories`);
+    expect(top.body).toEqual({
+      root_uri: artifact_location,
+      files: [
+        { path: "MLmodel", is_dir: false, file_size: 11 },
+        { path: "data", is_dir: true },
+      ],
+    });
+    const sub = await api.get(`/logged-models/${model_id}/artifacts/directories`, { artifact_directory_path: "data" });
+    expect(sub.body.files).toEqual([{ path: "data/model.pkl", is_dir: false, file_size: 3 }]);
+    const file = await send("GET", `/ajax-api/2.0/mlflow/logged-models/${model_id}/artifacts/files?artifact_file_path=data/model.pkl`);
+    expect(file.status).toBe(200);
+    expect(await file.text()).toBe("pkl");
+    const traversal = await send("GET", `/ajax-api/2.0/mlflow/logged-models/${model_id}/artifacts/files?artifact_file_path=../../x`);
+    expect(traversal.status).toBe(400);
+    const noPath = await send("GET", `/ajax-api/2.0/mlflow/logged-models/${model_id}/artifacts/files`);
+    expect(noPath.status).toBe(400);
+    expect((await json(noPath)).error_code).toBe("BAD_REQUEST");
+    const unknown = await api.get("/logged-models/m-00000000000000000000000000000000/artifacts/directories");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toBe("Logged model with ID 'm-00000000000000000000000000000000' not found.");
   });
 });
 
