@@ -5,7 +5,7 @@
  * inside the given run's or model's artifact root. Versions are READY at once.
  */
 import type { Db } from "../db/client";
-import { findLoggedModel, upsertLoggedModelTags } from "../db/logged-models";
+import { findLoggedModel, upsertLoggedModelTags, type LoggedModelJson } from "../db/logged-models";
 import * as versions from "../db/model-versions";
 import * as repo from "../db/registry";
 import { sqlState } from "../db/client";
@@ -147,6 +147,12 @@ async function resolveLineage(
 }
 
 export async function createModelVersion(db: Db, artifactRoot: string, input: CreateModelVersionInput): Promise<repo.ModelVersionJson> {
+  // Logged models are read at most once per request (validation, storage location, run id, tag).
+  const models = new Map<string, Promise<LoggedModelJson | undefined>>();
+  const loggedModel = (id: string) => {
+    if (!models.has(id)) models.set(id, findLoggedModel(db, id, false));
+    return models.get(id)!;
+  };
   const tagMap = new Map(input.tags.map((t) => [t.key, t.value]));
   const isPrompt = (tagMap.get(IS_PROMPT_TAG) ?? "false").toLowerCase() === "true";
   let source = input.source ?? "";
@@ -165,10 +171,10 @@ export async function createModelVersion(db: Db, artifactRoot: string, input: Cr
   const name = validateModelName(input.name);
   input.tags.forEach((t) => validateModelVersionTag(t.key, t.value));
   let storageLocation = source;
-  let linkedModel: string | undefined;
+  let linkedModel: LoggedModelJson | undefined;
   const parsed = urlparse(source).scheme === "models" ? parseModelUri(source) : null;
   if (parsed?.modelId !== undefined && parsed !== null) {
-    const model = await findLoggedModel(db, parsed.modelId, false);
+    const model = await loggedModel(parsed.modelId);
     if (!model) throw MlflowError.notFound(`Logged model with ID '${parsed.modelId}' not found.`);
     storageLocation = model.artifact_location;
     runId = runId || model.source_run_id || runId;
@@ -176,10 +182,10 @@ export async function createModelVersion(db: Db, artifactRoot: string, input: Cr
     storageLocation = (await versions.findDownloadUri(db, parsed.name!, Number(parsed.version))) ?? source;
   }
   if (modelId) {
-    const model = await findLoggedModel(db, modelId, false);
+    const model = await loggedModel(modelId);
     if (!model) throw MlflowError.notFound(`Logged model with ID '${modelId}' not found.`);
     if (!runId) runId = model.source_run_id ?? runId;
-    if (!isPrompt) linkedModel = modelId;
+    if (!isPrompt) linkedModel = model;
   }
   const tags = [...tagMap.entries()].map(([key, value]) => ({ key, value }));
   const row = {
@@ -208,9 +214,7 @@ export async function createModelVersion(db: Db, artifactRoot: string, input: Cr
 }
 
 /** Appends {name, version} to the logged model's mlflow.modelVersions tag (a JSON list). */
-async function recordVersionOnModel(db: Db, modelId: string, name: string, version: number): Promise<void> {
-  const model = await findLoggedModel(db, modelId, false);
-  if (!model) return;
+async function recordVersionOnModel(db: Db, model: LoggedModelJson, name: string, version: number): Promise<void> {
   const entry = { name, version };
   const existing = model.tags.find((t) => t.key === MODEL_VERSIONS_TAG)?.value;
   let list: unknown[] = [entry];
@@ -223,5 +227,5 @@ async function recordVersionOnModel(db: Db, modelId: string, name: string, versi
     }
   }
   const value = `[${list.map((x) => `{${Object.entries(x as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(", ")}}`).join(", ")}]`;
-  await upsertLoggedModelTags(db, modelId, [{ key: MODEL_VERSIONS_TAG, value }]);
+  await upsertLoggedModelTags(db, model.model_id, [{ key: MODEL_VERSIONS_TAG, value }]);
 }

@@ -312,9 +312,11 @@ def test_pyfunc_log_register_load_by_alias_version_stage_and_id(server, referenc
         name = unique_name("pyfunc")
         with fluent(srv):
             mlflow.set_experiment(unique_name("pyfuncexp"))
-            with mlflow.start_run():
+            with mlflow.start_run() as run:
                 info = mlflow.pyfunc.log_model(name="model", python_model=AddN(10), params={"n": 10})
             mv = mlflow.register_model(info.model_uri, name)
+            # runs:/<run>/<name> resolves, through search_logged_models and the run's outputs, to the same model.
+            mv2 = mlflow.register_model(f"runs:/{run.info.run_id}/model", name)
             client = MlflowClient(srv.url)
             client.set_registered_model_alias(name, "champion", mv.version)
             client.transition_model_version_stage(name, mv.version, "Production")
@@ -327,15 +329,19 @@ def test_pyfunc_log_register_load_by_alias_version_stage_and_id(server, referenc
         return {
             "version": mv.version,
             "source_is_model": mv.source == f"models:/{info.model_id}",
+            "runs_uri_version": (mv2.version, mv2.source == f"models:/{info.model_id}", mv2.run_id == run.info.run_id),
             "preds": sorted((k.replace(name, "N").replace(info.model_id, "M"), v) for k, v in preds.items()),
             "logged_status": str(logged.status),
             "model_versions_tag": logged.tags.get("mlflow.modelVersions", "").replace(name, "N"),
+            "outputs": [o.model_id == info.model_id for o in MlflowClient(srv.url).get_run(run.info.run_id).outputs.model_outputs],
             "params": dict(logged.params),
         }
 
     snap = on_both(server, reference, flow)
     assert all(p == [11, 12] for _, p in snap["preds"])
     assert snap["source_is_model"]
+    assert snap["runs_uri_version"] == ("2", True, True)
+    assert '"version": 2' in snap["model_versions_tag"]  # the server records each registered version
 
 
 def test_sklearn_autolog_end_to_end(server, reference):

@@ -37,7 +37,9 @@ describe("registered models", () => {
     expect((await del("/registered-models/delete-tag", { name, key: "team" })).status).toBe(200);
 
     const run = await newRun();
-    const v1 = await newVersion(name, run);
+    const firstVersion = await api.post("/model-versions/create", { name, source: `runs:/${run}/model`, run_id: run });
+    expect(firstVersion.roundTrips).toBe(1);
+    const v1 = firstVersion.body.model_version;
     expect(v1).toMatchObject({ name, version: "1", current_stage: "None", status: "READY", source: `runs:/${run}/model`, run_id: run });
     await api.post("/registered-models/alias", { name, alias: "champion", version: "1" });
 
@@ -241,6 +243,8 @@ describe("model versions", () => {
     const modelId = lm.info.model_id;
     const fromModel = await api.post("/model-versions/create", { name, source: `models:/${modelId}`, model_id: modelId });
     expect(fromModel.status).toBe(200);
+    // Read the logged model once, insert the version, record it on the model.
+    expect(fromModel.roundTrips).toBe(3);
     expect(fromModel.body.model_version).toMatchObject({ version: "2", source: `models:/${modelId}`, run_id: run });
     const uri = await api.get("/model-versions/get-download-uri", { name, version: "2" });
     expect(uri.body.artifact_uri).toBe(`mlflow-artifacts:/${exp}/models/${modelId}/artifacts`);
