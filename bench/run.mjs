@@ -6,6 +6,7 @@
 //   --seconds=N          seconds per measurement round (default 1 quick, 4 full)
 //   --ref-workers=N      uvicorn workers of the reference server (default 4, MLflow's default)
 //   --json=FILE          where to write the JSON record (default bench/results/<time>-<mode>.json)
+//   --source=REV         benchmark a committed revision of our server (default: the working tree)
 //   --keep               keep the temporary directory and databases
 import fs from "node:fs";
 import os from "node:os";
@@ -16,13 +17,13 @@ import { startRssSampler } from "./lib/procs.mjs";
 import { machine, problems, ratios, table, writeJson } from "./lib/report.mjs";
 import { describe, scenarios } from "./lib/scenarios.mjs";
 import { SIZES, seed } from "./lib/seed.mjs";
-import { createDatabases, startOurs, startReference } from "./lib/servers.mjs";
+import { createDatabases, snapshotSource, startOurs, startReference } from "./lib/servers.mjs";
 import { runStreaming, transfer } from "./lib/stream-load.mjs";
 
 const log = (...a) => console.error("[bench]", ...a);
 
 function parseArgs(argv) {
-  const opts = { quick: false, only: null, concurrency: null, seconds: null, refWorkers: 4, json: null, keep: false };
+  const opts = { quick: false, only: null, concurrency: null, seconds: null, refWorkers: 4, json: null, keep: false, source: "worktree" };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, "").split("=");
     if (k === "quick") opts.quick = true;
@@ -33,6 +34,7 @@ function parseArgs(argv) {
     else if (k === "ref-workers") opts.refWorkers = Number(v);
     else if (k === "json") opts.json = path.resolve(v);
     else if (k === "keep") opts.keep = true;
+    else if (k === "source") opts.source = v;
     else throw new Error(`unknown option ${arg}; see the top of bench/run.mjs`);
   }
   return opts;
@@ -143,6 +145,9 @@ async function main() {
   const started = Date.now();
   log(`${mode} mode; work directory ${workDir}`);
 
+  const sourceDir = path.join(workDir, "source");
+  const source = await snapshotSource(opts.source, sourceDir);
+  log(`our server: ${source}`);
   const dbs = await createDatabases({ adminUrl, log });
   let servers = [];
   let ok = false;
@@ -153,7 +158,7 @@ async function main() {
     const t0 = Date.now();
     servers = await Promise.all([
       startReference({ databaseUrl: dbs.urls.ref, workDir, workers: opts.refWorkers }).then((s) => (log(`reference up in ${since(t0)}`), s)),
-      startOurs({ databaseUrl: dbs.urls.ours, workDir }).then((s) => (log(`ours up in ${since(t0)}`), s)),
+      startOurs({ databaseUrl: dbs.urls.ours, workDir, sourceDir }).then((s) => (log(`ours up in ${since(t0)}`), s)),
     ]);
     servers[0].ctx = refCtx;
     servers[1].ctx = oursCtx;
@@ -162,7 +167,15 @@ async function main() {
     const list = scenarios({ full: !opts.quick }).filter((s) => !opts.only || opts.only.includes(s.id));
     if (list.length === 0) throw new Error(`no scenario matches --only=${opts.only}`);
     const rows = [];
-    for (const [i, scenario] of list.entries()) rows.push(...(await runScenario(scenario, i, servers, plan)));
+    for (const [i, scenario] of list.entries()) {
+      try {
+        rows.push(...(await runScenario(scenario, i, servers, plan)));
+      } catch (err) {
+        // One broken scenario must not cost the numbers of all the others.
+        log(`${scenario.id} failed: ${err.stack ?? err}`);
+        rows.push({ id: scenario.id, title: describe(scenario.title, plan.size), status: "failed", note: String(err.message ?? err) });
+      }
+    }
 
     const record = {
       date: new Date().toISOString(),
@@ -170,7 +183,7 @@ async function main() {
       plan: { ...plan, referenceWorkers: opts.refWorkers },
       machine: machine(ROOT),
       reference: { server: "mlflow server 3.18.0 (uvicorn)", url: servers[0].url },
-      ours: { server: "wrangler dev (workerd)", url: servers[1].url },
+      ours: { server: "wrangler dev (workerd)", source, url: servers[1].url },
       durationSeconds: Math.round((Date.now() - started) / 1000),
       scenarios: rows,
     };
@@ -178,7 +191,7 @@ async function main() {
     writeJson(file, record);
     const m = record.machine;
     console.log(`\nMLflow tracking servers, ${mode} mode, ${m.cores} × ${m.cpu}, ${m.memoryGb} GB, commit ${m.commit}${m.dirty ? "+dirty" : ""}`);
-    console.log(`reference: mlflow server 3.18.0, ${opts.refWorkers} uvicorn workers; ours: wrangler dev; both on PostgreSQL at ${new URL(adminUrl).host}`);
+    console.log(`reference: mlflow server 3.18.0, ${opts.refWorkers} uvicorn workers; ours: wrangler dev, ${source}; both on PostgreSQL at ${new URL(adminUrl).host}`);
     console.log(`ours/ref > 1 means we are faster. db rt = our database round trips per request. RSS = peak of each server's processes.\n`);
     console.log(table(rows));
     const shout = problems(rows);

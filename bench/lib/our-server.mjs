@@ -1,28 +1,51 @@
 // Child process that runs our server for the benchmark: the WebSocket proxy standing in for Neon's,
-// the S3 server standing in for R2, and `wrangler dev` (workerd). The benchmark counts the memory of
-// this process group minus this process, i.e. wrangler and workerd only.
-// Env: BENCH_DATABASE_URL, BENCH_PORT, BENCH_PROXY_PORT, BENCH_S3_PORT, BENCH_S3_DIR.
+// the S3 server standing in for R2, and `wrangler dev` (workerd) on a snapshot of the source in
+// BENCH_SOURCE_DIR — `wrangler dev` rebuilds on every change in the tree it watches, and a rebuild
+// in the middle of a benchmark (someone editing src/) would measure a restart, or a broken build.
+// The benchmark counts the memory of this process group minus this process: wrangler and workerd.
+// Env: BENCH_DATABASE_URL, BENCH_PORT, BENCH_PROXY_PORT, BENCH_S3_PORT, BENCH_S3_DIR, BENCH_SOURCE_DIR.
 // Prints one JSON line {"url": ...} on stdout when the server answers /health.
-import { LOCAL_S3, startS3, startWrangler, startWsProxy } from "../../scripts/lib/stack.mjs";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { LOCAL_S3, ROOT, startS3, startWsProxy, waitFor } from "../../scripts/lib/stack.mjs";
 
 const env = process.env;
 const proxy = await startWsProxy({ port: Number(env.BENCH_PROXY_PORT) });
 const s3 = await startS3({ port: Number(env.BENCH_S3_PORT), dir: env.BENCH_S3_DIR });
-const server = await startWrangler({
-  port: Number(env.BENCH_PORT),
-  vars: {
-    DATABASE_URL: env.BENCH_DATABASE_URL,
-    DB_WS_PROXY: proxy.address,
-    DEFAULT_ARTIFACT_ROOT: "mlflow-artifacts:/",
-    AUTH_MODE: "off", // the reference runs without authentication too
-    S3_ENDPOINT: s3.endpoint,
-    S3_BUCKET: LOCAL_S3.bucket,
-    S3_REGION: LOCAL_S3.region,
-    S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
-    S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
-  },
+const vars = {
+  DATABASE_URL: env.BENCH_DATABASE_URL,
+  DB_WS_PROXY: proxy.address,
+  DEFAULT_ARTIFACT_ROOT: "mlflow-artifacts:/",
+  AUTH_MODE: "off", // the reference runs without authentication too
+  S3_ENDPOINT: s3.endpoint,
+  S3_BUCKET: LOCAL_S3.bucket,
+  S3_REGION: LOCAL_S3.region,
+  S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
+  S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
+};
+const source = env.BENCH_SOURCE_DIR;
+const args = [
+  path.join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev",
+  "--port", env.BENCH_PORT, "--ip", "127.0.0.1", "--log-level", "warn",
+  "--persist-to", path.join(source, ".state"),
+];
+for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+const wrangler = spawn(process.execPath, args, {
+  cwd: source,
+  stdio: ["ignore", "inherit", "inherit"],
+  env: { ...env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_ACCOUNT_ID: "", CLOUDFLARE_API_TOKEN: "" },
 });
-process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
-const shutdown = () => process.exit(0);
+wrangler.on("exit", (code) => {
+  console.error(`wrangler exited with ${code}`);
+  process.exit(1);
+});
+const url = `http://127.0.0.1:${env.BENCH_PORT}`;
+await waitFor("wrangler dev", async () => (await fetch(`${url}/health`)).ok, 180_000);
+process.stdout.write(`${JSON.stringify({ url })}\n`);
+const shutdown = () => {
+  wrangler.removeAllListeners("exit");
+  wrangler.kill("SIGTERM");
+  process.exit(0);
+};
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);

@@ -105,6 +105,10 @@ export async function startReference({ databaseUrl, workDir, workers }) {
     "--host", "127.0.0.1",
     "--port", String(port),
     "--workers", String(workers),
+    // uvicorn kills a worker that does not answer its supervisor's ping within 5 s; on a busy
+    // 2-core machine importing MLflow takes longer, and workers are killed in a loop. Liveness
+    // checks only, no effect on request handling.
+    "--uvicorn-opts", "--timeout-worker-healthcheck 60",
   ], { cwd: workDir, logFile, env: NO_TELEMETRY });
   const url = `http://127.0.0.1:${port}`;
   // /health answers as soon as one worker is up; wait for all of them so that the imports of the
@@ -116,8 +120,38 @@ export async function startReference({ databaseUrl, workDir, workers }) {
   return { name: "reference", url, pgid: child.pid, exclude: [], logFile, stop: () => stopGroup(child.pid) };
 }
 
+// What `wrangler dev` needs to build and serve the Worker.
+const SOURCE_PATHS = ["src", "wrangler.toml", "tsconfig.json", "package.json"];
+
+/**
+ * Copies the Worker's source into `dir`: the working tree as it is now (`source` = "worktree"), or a
+ * committed revision (`source` = a git revision). Returns a description for the record.
+ */
+export async function snapshotSource(source, dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  let described;
+  if (source === "worktree") {
+    for (const p of SOURCE_PATHS) fs.cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true });
+    const { stdout } = await run("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT });
+    const { stdout: dirty } = await run("git", ["status", "--porcelain", "--untracked-files=no", "--", ...SOURCE_PATHS], { cwd: ROOT });
+    described = `working tree at ${stdout.trim()}${dirty.trim() ? " with uncommitted changes" : ""}`;
+  } else {
+    const { stdout: rev } = await run("git", ["rev-parse", "--short", source], { cwd: ROOT });
+    const tar = path.join(dir, "source.tar");
+    await run("git", ["archive", "--output", tar, source, ...SOURCE_PATHS], { cwd: ROOT });
+    await run("tar", ["-xf", tar, "-C", dir]);
+    fs.rmSync(tar);
+    described = `commit ${rev.trim()}`;
+  }
+  // Static assets (the built UI) are not served in any scenario; a placeholder page is enough.
+  fs.mkdirSync(path.join(dir, "public"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "public", "index.html"), "<!doctype html><title>MLflow</title>");
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  return described;
+}
+
 /** Our Worker under `wrangler dev`, with the local stand-ins for Neon's WebSocket proxy and R2. */
-export async function startOurs({ databaseUrl, workDir }) {
+export async function startOurs({ databaseUrl, workDir, sourceDir }) {
   const [port, proxyPort, s3Port] = [await freePort(), await freePort(), await freePort()];
   const logFile = path.join(workDir, "ours.log");
   const child = spawnGroup(process.execPath, [path.join(ROOT, "bench/lib/our-server.mjs")], {
@@ -130,6 +164,7 @@ export async function startOurs({ databaseUrl, workDir }) {
       BENCH_PROXY_PORT: String(proxyPort),
       BENCH_S3_PORT: String(s3Port),
       BENCH_S3_DIR: path.join(workDir, "ours-s3"),
+      BENCH_SOURCE_DIR: sourceDir,
     },
   });
   const url = await new Promise((resolve, reject) => {
