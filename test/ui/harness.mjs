@@ -126,6 +126,8 @@ export async function seed(base) {
   await upload(runs.first, "notes.txt", "hello from the artifact store\nsecond line\n");
   await upload(runs.first, "data/table.csv", "name,score\nalpha,0.91\nbeta,0.87\n");
   await upload(runs.first, "model/MLmodel", "flavors:\n  python_function:\n    loader_module: mlflow.sklearn\n");
+  await upload(runs.first, "plots/dot.png", Buffer.from(PNG_1X1, "base64"));
+  await upload(runs.first, "paper.pdf", MINIMAL_PDF);
   await upload(runs.first, "report.html", "<h1>Report</h1><script>window.parent.document.title='pwned'</script>");
 
   await api.post("registered-models/create", { name: "ui-classifier", description: "Seeded model" });
@@ -134,20 +136,35 @@ export async function seed(base) {
   }
   await api.post("registered-models/alias", { name: "ui-classifier", alias: "champion", version: "2" });
 
-  // A bigger experiment for pagination and virtualisation: more runs than one search page.
-  const { experiment_id: bigExperimentId } = await api.post("experiments/create", { name: "ui-many-runs" });
-  const total = 540;
+  return { experimentId, runs };
+}
+
+/** A bigger experiment for pagination and virtualisation: more runs than one search page. */
+export async function seedManyRuns(base, total = 540) {
+  const api = restClient(base);
+  const { experiment_id: experimentId } = await api.post("experiments/create", { name: "ui-many-runs" });
+  const t0 = Date.now() - 3_600_000;
   let next = 0;
   await Promise.all(
-    Array.from({ length: 16 }, async () => {
+    Array.from({ length: 8 }, async () => {
       while (next < total) {
         const i = next++;
-        await api.post("runs/create", { experiment_id: bigExperimentId, run_name: `bulk-${String(i).padStart(4, "0")}`, start_time: t0 + i });
+        await api.post("runs/create", { experiment_id: experimentId, run_name: `bulk-${String(i).padStart(4, "0")}`, start_time: t0 + i });
       }
     }),
   );
-  return { experimentId, runs, bigExperimentId, bigRunCount: total };
+  return { experimentId, total };
 }
+
+const PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+const MINIMAL_PDF = [
+  "%PDF-1.4",
+  "1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj",
+  "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj",
+  "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj",
+  "trailer<</Root 1 0 R>>",
+  "%%EOF",
+].join("\n");
 
 export const CHROMIUM_ARGS = [
   "--headless",

@@ -5,10 +5,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, SCREENSHOTS, restClient, seed, startStack } from "./harness.mjs";
+import { CHROMIUM_ARGS, SCREENSHOTS, restClient, seed, seedManyRuns, startStack } from "./harness.mjs";
 
 let stack;
 let data;
+let manyRuns;
 let browser;
 let page;
 const pageErrors = [];
@@ -29,6 +30,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     stack = await startStack();
     const t1 = Date.now();
     data = await seed(stack.url);
+    // Seeded while the other tests run; only the pagination test waits for it.
+    manyRuns = seedManyRuns(stack.url);
+    manyRuns.catch(() => {});
     console.error(`[ui-test] stack ready in ${t1 - t0} ms, seeded in ${Date.now() - t1} ms`);
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -198,7 +202,7 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await shot("run-charts");
   });
 
-  test("artifact browser previews text, CSV, YAML and sandboxed HTML", async () => {
+  test("artifact browser previews text, CSV, YAML, image, PDF and sandboxed HTML", async () => {
     await open(`#/experiments/${data.experimentId}/runs/${data.runs.first}/artifacts`);
     await page.locator(".tree-item", { hasText: "notes.txt" }).click();
     await page.getByTestId("artifact-text").filter({ hasText: "hello from the artifact store" }).waitFor();
@@ -210,6 +214,16 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.locator(".tree-item", { hasText: "model" }).click();
     await page.locator(".tree-item", { hasText: "MLmodel" }).click();
     await page.getByTestId("artifact-text").filter({ hasText: "loader_module" }).waitFor();
+
+    await page.locator(".tree-item", { hasText: "plots" }).click();
+    await page.locator(".tree-item", { hasText: "dot.png" }).click();
+    await page.waitForFunction(() => document.querySelector("img.preview-image")?.naturalWidth === 1);
+
+    // PDFs are shown from a blob: URL (the server serves artifacts as sandboxed attachments).
+    await page.locator(".tree-item", { hasText: "paper.pdf" }).click();
+    const pdf = page.locator('iframe[title="PDF preview"]');
+    await pdf.waitFor();
+    assert.match(await pdf.getAttribute("src"), /^blob:/);
 
     await page.locator(".tree-item", { hasText: "report.html" }).click();
     const frame = page.locator("iframe.preview-frame");
@@ -297,6 +311,7 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.locator("a", { hasText: "ui-classifier" }).click();
     await page.locator("h1", { hasText: "ui-classifier" }).waitFor();
     await page.locator(".chip", { hasText: "@champion → v2" }).waitFor();
+    await page.locator("table tbody tr").nth(1).waitFor();
     assert.equal(await page.locator("table tbody tr").count(), 2);
     await page.getByLabel("Alias", { exact: true }).fill("staging");
     await page.getByLabel("Version", { exact: true }).fill("1");
@@ -311,7 +326,8 @@ describe("tracking UI", { timeout: 120_000 }, () => {
   });
 
   test("540 runs: only visible rows are in the DOM, scrolling loads the next page", async () => {
-    await open(`#/experiments/${data.bigExperimentId}`);
+    const big = await manyRuns;
+    await open(`#/experiments/${big.experimentId}`);
     await page.locator(".grid-row[data-run-id]").first().waitFor();
     const rendered = await page.locator(".grid-row[data-run-id]").count();
     assert.ok(rendered > 10 && rendered < 80, `rendered ${rendered} rows`);
@@ -322,7 +338,7 @@ describe("tracking UI", { timeout: 120_000 }, () => {
         grid.scrollTop = grid.scrollHeight;
         return document.querySelector(".runs-page")?.textContent?.includes(`${total} runs`);
       },
-      data.bigRunCount,
+      big.total,
       { polling: 200 },
     );
     await page.locator(".grid-row", { hasText: "bulk-0000" }).waitFor();

@@ -14,6 +14,7 @@ import { ErrorBox, Spinner } from "./common";
 const PREVIEW_BYTES = 1 << 20;
 const FULL_LIMIT = 50 << 20;
 const CSV_ROWS = 200;
+const PDF_LIMIT = 30 << 20;
 
 const IMAGE = /\.(png|jpe?g|gif|bmp|webp|svg|ico)$/i;
 const HTML = /\.html?$/i;
@@ -23,7 +24,7 @@ const JSON_FILE = /\.(json|jsonl|geojson)$/i;
 const TEXT = /(^|\/)(MLmodel|MLproject|Dockerfile|LICENSE|README)$|\.(txt|log|err|out|cfg|conf|ini|properties|toml|ya?ml|xml|js|ts|py|md|rst|sh|sql|r|java|scala|go|rs|c|h|cpp|jsonnet|pbtxt|env|lock)$/i;
 
 interface Head {
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   total?: number;
   truncated: boolean;
   contentType: string;
@@ -95,19 +96,35 @@ export function ArtifactPreview({ runId, path, size }: { runId: string; path: st
   );
 }
 
+/**
+ * The server sends artifacts as attachments under a sandboxing CSP, which a PDF viewer cannot run
+ * in; so the bytes (size-capped, after a Range probe) are shown from a local blob URL instead.
+ */
 function PdfPreview({ url }: { url: string }) {
-  const [state, setState] = useState<{ ok?: boolean; error?: unknown }>({});
+  const [state, setState] = useState<{ blobUrl?: string; note?: string; error?: unknown }>({});
   useEffect(() => {
-    // Only embed what really is a PDF served as one; anything else could run as a same-origin page.
-    readHead(url, 1024).then(
-      (h) => setState({ ok: new TextDecoder().decode(h.bytes.subarray(0, 5)) === "%PDF-" && h.contentType.includes("pdf") }),
-      (error) => setState({ error }),
+    let live = true;
+    let blobUrl: string | undefined;
+    (async () => {
+      const probe = await readHead(url, 1024);
+      if (new TextDecoder().decode(probe.bytes.subarray(0, 5)) !== "%PDF-") return { note: "This file is not a PDF; download it instead." };
+      if ((probe.total ?? Infinity) > PDF_LIMIT) return { note: `Larger than ${formatBytes(PDF_LIMIT)}; download it to view.` };
+      const full = await readHead(url, PDF_LIMIT);
+      blobUrl = URL.createObjectURL(new Blob([full.bytes], { type: "application/pdf" }));
+      return { blobUrl };
+    })().then(
+      (s) => (live ? setState(s) : s.blobUrl && URL.revokeObjectURL(s.blobUrl)),
+      (error) => live && setState({ error }),
     );
+    return () => {
+      live = false;
+      if (blobUrl) URL.revokeObjectURL(blobUrl);
+    };
   }, [url]);
   if (state.error) return <ErrorBox error={state.error} />;
-  if (state.ok === undefined) return <Spinner />;
-  if (!state.ok) return <p class="muted">This file is not served as a PDF; download it instead.</p>;
-  return <iframe class="preview-frame" src={url} title="PDF preview" />;
+  if (state.note) return <p class="muted">{state.note}</p>;
+  if (!state.blobUrl) return <Spinner />;
+  return <iframe class="preview-frame" src={state.blobUrl} title="PDF preview" />;
 }
 
 function TextLike({ url, name, size }: { url: string; name: string; size?: Int64 }) {
