@@ -77,7 +77,7 @@ const RPC_RULES: Entry[] = [
   // logged models
   ["POST", "/logged-models", exp("experiment_id", "update")],
   ["POST", "/logged-models/search", anyone("filter_logged_models")],
-  [["GET"], /\/logged-models\/[^/]+(\/artifacts\/directories)?/, { kind: "experiment", locate: { field: "path_segment", index: 1, kind: "model_id" }, need: "read" }],
+  [["GET"], /\/logged-models\/[^/]+(\/artifacts\/(directories|files))?/, { kind: "experiment", locate: { field: "path_segment", index: 1, kind: "model_id" }, need: "read" }],
   [["PATCH", "POST"], /\/logged-models\/[^/]+(\/tags|\/params)?/, { kind: "experiment", locate: { field: "path_segment", index: 1, kind: "model_id" }, need: "update" }],
   [["DELETE"], /\/logged-models\/[^/]+/, { kind: "experiment", locate: { field: "path_segment", index: 1, kind: "model_id" }, need: "delete" }],
   [["DELETE"], /\/logged-models\/[^/]+\/tags\/[^/]+/, { kind: "experiment", locate: { field: "path_segment", index: 1, kind: "model_id" }, need: "update" }],
