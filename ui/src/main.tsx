@@ -21,7 +21,8 @@ function Page() {
     return <RunsPage experimentId={second} />;
   }
   if (first === "runs" && second) return <RunRedirect runId={second} />;
-  if (first === "compare-runs") return <ComparePage />;
+  // MLflow's full-page metric plot (/metric/...?runs=[..]) opens our compare view of those runs.
+  if (first === "compare-runs" || first === "metric") return <ComparePage />;
   if (first === "models") return <ModelsPage name={second} version={third === "versions" ? fourth : undefined} />;
   return (
     <div class="page">

@@ -152,6 +152,8 @@ function ChartCard({ keys, runs, settings, version }: { keys: string[]; runs: Ru
     const opts: uPlot.Options = {
       width: Math.max(el.clientWidth, 200),
       height: 240,
+      // A legend row per series stops being readable past a dozen runs; hovering still works.
+      legend: { show: specs.length <= 12 },
       scales: { x: { time: settings.axis === "wall" }, y: { distr: settings.log ? 3 : 1 } },
       axes: [
         { ...axisStyle, label: settings.axis === "step" ? "step" : settings.axis === "relative" ? "seconds" : undefined },

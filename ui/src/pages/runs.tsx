@@ -25,6 +25,7 @@ import type { Experiment, Run } from "../types";
 
 const PAGE_SIZE = 500;
 const DEFAULT_ORDER = "attributes.start_time DESC";
+const AUTO_REFRESH_MS = 30_000;
 
 interface SearchRunsResponse {
   runs?: Run[];
@@ -97,6 +98,15 @@ export default function RunsPage({ experimentId }: { experimentId: string }) {
   const chosen = chosenParam ?? defaultColumnIds(keys);
   const columns = chosen.map(columnFromId).filter((c): c is Column => c !== undefined);
   const rows = useMemo(() => flattenTree(runs, expanded), [runs, expanded]);
+
+  // While runs are live, refresh the first page now and then (only when nothing beyond it is
+  // loaded, so scrolling state is never thrown away).
+  const hasLiveRuns = runs.some((r) => r.info.status === "RUNNING");
+  useEffect(() => {
+    if (!hasLiveRuns || runs.length > PAGE_SIZE) return;
+    const timer = setInterval(() => document.visibilityState === "visible" && void fetchPage(), AUTO_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [hasLiveRuns, runs.length > PAGE_SIZE, experimentId, filter, order, deleted, since]);
 
   const bulk = async (endpoint: "/runs/delete" | "/runs/restore") => {
     setActionError(undefined);
