@@ -24,8 +24,8 @@ export const SEARCH_MAX_RESULTS_THRESHOLD = 50000;
 export type ViewType = "ACTIVE_ONLY" | "DELETED_ONLY" | "ALL";
 export const VIEW_TYPES: readonly ViewType[] = ["ACTIVE_ONLY", "DELETED_ONLY", "ALL"];
 
-/** Lifecycle stages a view type covers; an unset view type covers none, as in MLflow. */
-export function stagesFor(view: ViewType | undefined): string[] {
+/** Lifecycle stages a view type covers; an unset view type means active only (checked against MLflow). */
+export function stagesFor(view: ViewType | undefined = "ACTIVE_ONLY"): string[] {
   const stages: string[] = [];
   if (view === "ACTIVE_ONLY" || view === "ALL") stages.push("active");
   if (view === "DELETED_ONLY" || view === "ALL") stages.push("deleted");

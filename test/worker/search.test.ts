@@ -69,5 +69,8 @@ describe("experiments/search", () => {
     expect(byTag.body.experiments.map((e: any) => e.experiment_id)).toContain(exp);
     const noMax = await api.post("/experiments/search", { view_type: "ACTIVE_ONLY" });
     expect(noMax.status).toBe(400);
+    expect(noMax.body.message).toBe("Invalid value 0 for parameter 'max_results' supplied. It must be a positive integer");
+    const noView = await api.post("/experiments/search", { filter: `name = '${name}'`, max_results: 5 });
+    expect(noView.body.experiments.map((e: any) => e.experiment_id)).toEqual([exp]);
   });
 });
