@@ -32,6 +32,12 @@ if ! has_version .venv/mlflow3 mlflow "$MLFLOW3"; then
     "$pip3" install -q --no-deps "mlflow==$MLFLOW3"
   fi
 fi
+# Test-only extras, checked every run (pip is quick when they are present): MLflow's basic-auth
+# client needs flask-wtf (the mlflow[auth] extra); our Cloudflare Access header plugin is installed
+# from this repository so the client loads its entry point.
+if ! ./.venv/mlflow3/bin/python -c "import flask_wtf, mlflow_cf_access" 2>/dev/null; then
+  ./.venv/mlflow3/bin/pip install -q flask-wtf -e plugins/mlflow-cf-access
+fi
 if ! has_version .venv/mlflow2 mlflow-skinny "$MLFLOW2"; then
   rm -rf .venv/mlflow2
   "$PY" -m venv .venv/mlflow2
