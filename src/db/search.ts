@@ -16,12 +16,21 @@ export interface PageQuery {
   stages: string[];
 }
 
+/**
+ * `column = value` for one value, `column = any(array)` otherwise. Postgres 15 cannot read an index
+ * in order under `= any(...)`, so the common single-experiment search would sort every run of the
+ * experiment instead of walking edge_runs_experiment_start_time (see schema/additions.ts).
+ */
+function oneOf(column: SQL, values: readonly (string | number)[], type: "int" | "varchar"): SQL {
+  return values.length === 1 ? sql`${column} = ${values[0]}` : sql`${column} = any(${arrayParam([...values], type)})`;
+}
+
 export async function searchRunsPage(db: Db, experimentIds: number[], q: PageQuery): Promise<RunDetails[]> {
   const where = q.where ? sql`and (${q.where})` : sql``;
   const result = await db.execute<Record<string, unknown>>(sql`
     select ${RUN_DETAILS_COLUMNS} from runs
-    where runs.experiment_id = any(${arrayParam(experimentIds, "int")})
-      and runs.lifecycle_stage = any(${arrayParam(q.stages, "varchar")}) ${where}
+    where ${oneOf(sql`runs.experiment_id`, experimentIds, "int")}
+      and ${oneOf(sql`runs.lifecycle_stage`, q.stages, "varchar")} ${where}
     order by ${sql.join(q.orderBy, sql`, `)}
     offset ${q.offset} ${q.limit === null ? sql`` : sql`limit ${q.limit}`}`);
   return result.rows.map(toRunDetails);

@@ -29,8 +29,46 @@ export interface AdditionalIndex {
   reason: string;
 }
 
-/** Additive indexes we create on MLflow's tables. Empty for now. */
-export const additionalIndexes: AdditionalIndex[] = [];
+/**
+ * Additive indexes we create on MLflow's tables (migration drizzle/0004_search_indexes.sql).
+ *
+ * Checked with EXPLAIN ANALYZE on 100,000 runs (bench/search-100k.sql); MLflow's own indexes cover
+ * lookups by run_uuid and the (key, run_uuid) primary keys, but nothing orders runs within an
+ * experiment or finds runs by a metric/param/tag value.
+ */
+export const additionalIndexes: AdditionalIndex[] = [
+  {
+    name: "edge_runs_experiment_start_time",
+    table: "runs",
+    createSql:
+      "CREATE INDEX IF NOT EXISTS edge_runs_experiment_start_time ON public.runs USING btree (experiment_id, start_time DESC, run_uuid)",
+    reason:
+      "runs/search of one experiment in MLflow's default order (start_time DESC, run_uuid) reads the first page " +
+      "from the index instead of sorting every run of the experiment (60k runs: ~180 ms -> ~15 ms). MLflow has no " +
+      "index on runs.experiment_id at all. lifecycle_stage is not a key column so the ALL and DELETED_ONLY views use it too.",
+  },
+  {
+    name: "edge_latest_metrics_key_value",
+    table: "latest_metrics",
+    createSql:
+      "CREATE INDEX IF NOT EXISTS edge_latest_metrics_key_value ON public.latest_metrics USING btree (key, value) INCLUDE (run_uuid, is_nan)",
+    reason:
+      "Filters like `metrics.acc > 0.9` become an index-only range scan over one key's values; the primary key " +
+      "(key, run_uuid) would read every run's value of that key.",
+  },
+  {
+    name: "edge_params_key_value",
+    table: "params",
+    createSql: "CREATE INDEX IF NOT EXISTS edge_params_key_value ON public.params USING btree (key, value) INCLUDE (run_uuid)",
+    reason: "Filters like `params.model = 'xgb'` / IN lists: index-only lookup of the matching runs.",
+  },
+  {
+    name: "edge_tags_key_value",
+    table: "tags",
+    createSql: "CREATE INDEX IF NOT EXISTS edge_tags_key_value ON public.tags USING btree (key, value) INCLUDE (run_uuid)",
+    reason: "Filters like `tags.team = 'ml'` and `attributes.run_name = '...'` (the mlflow.runName tag).",
+  },
+];
 
 /**
  * Names of every schema object (tables, indexes, constraints, sequences, functions, triggers) we
