@@ -22,6 +22,12 @@ export interface NewModelVersion {
   description: string;
   tags: { key: string; value: string }[];
   now: number;
+  /**
+   * A logged model to record the new version on, in its mlflow.modelVersions tag (a JSON list):
+   * `listPrefix` is the existing list re-serialised without its closing bracket (null: none),
+   * `listed` the versions of this name already in it, `entryName` the name as a JSON string.
+   */
+  linkModel?: { modelId: string; listPrefix: string | null; listed: number[]; entryName: string };
 }
 
 /**
@@ -30,6 +36,7 @@ export interface NewModelVersion {
  * unique violation (23505) and the caller retries, as MLflow does.
  */
 export async function insertModelVersion(db: Db, v: NewModelVersion): Promise<ModelVersionJson | undefined> {
+  const link = v.linkModel;
   const result = await db.execute<{ mv: ModelVersionJson }>(sql`
     with rm as (
       update registered_models set last_updated_time = ${v.now}
@@ -50,6 +57,18 @@ export async function insertModelVersion(db: Db, v: NewModelVersion): Promise<Mo
       select k, val, mv.name, mv.version, ${WORKSPACE}
       from mv, unnest(${arrayParam(v.tags.map((t) => t.key), "varchar")}, ${arrayParam(v.tags.map((t) => t.value), "text")}) as t(k, val)
       returning key, value
+    ),
+    model_tag as (
+      insert into logged_model_tags (model_id, experiment_id, tag_key, tag_value)
+      select lm.model_id, lm.experiment_id, 'mlflow.modelVersions',
+             -- MLflow keeps only the new entry when it was already listed, else appends it.
+             case when mv.version = any(${arrayParam(link?.listed ?? [], "integer")}) then '['
+                  else coalesce(${link?.listPrefix ?? null}::text || ', ', '[') end
+               || '{"name": ' || ${link?.entryName ?? ""}::text || ', "version": ' || mv.version || '}]'
+      from logged_models lm, mv
+      where lm.model_id = ${link?.modelId ?? null}::varchar
+      on conflict (model_id, tag_key) do update set tag_value = excluded.tag_value
+      returning 1
     )
     select json_build_object(
       'name', mv.name, 'version', mv.version, 'creation_time', mv.creation_time, 'last_updated_time', mv.last_updated_time,
@@ -57,7 +76,7 @@ export async function insertModelVersion(db: Db, v: NewModelVersion): Promise<Mo
       'run_id', mv.run_id, 'status', mv.status, 'status_message', mv.status_message, 'run_link', mv.run_link,
       'storage_location', mv.storage_location,
       'tags', coalesce((select json_agg(json_build_object('key', key, 'value', value) order by key) from tags), '[]'::json),
-      'aliases', '[]'::json) as mv
+      'aliases', '[]'::json) as mv, (select count(*) from model_tag) as linked
     from mv`);
   return result.rows[0]?.mv;
 }

@@ -94,7 +94,7 @@ interface PageToken {
 }
 
 /** Python's json.dumps with its default separators, for tokens byte-identical to MLflow's. */
-function pyJson(v: unknown): string {
+export function pyJson(v: unknown): string {
   if (v === null || v === undefined) return "null";
   if (Array.isArray(v)) return `[${v.map(pyJson).join(", ")}]`;
   if (typeof v === "object") {

@@ -5,7 +5,8 @@
  * inside the given run's or model's artifact root. Versions are READY at once.
  */
 import type { Db } from "../db/client";
-import { findLoggedModel, upsertLoggedModelTags, type LoggedModelJson } from "../db/logged-models";
+import { findLoggedModel, type LoggedModelJson } from "../db/logged-models";
+import { pyJson } from "./logged-models";
 import * as versions from "../db/model-versions";
 import * as repo from "../db/registry";
 import { sqlState } from "../db/client";
@@ -188,7 +189,7 @@ export async function createModelVersion(db: Db, artifactRoot: string, input: Cr
     if (!isPrompt) linkedModel = model;
   }
   const tags = [...tagMap.entries()].map(([key, value]) => ({ key, value }));
-  const row = {
+  const row: versions.NewModelVersion = {
     name,
     source,
     storageLocation,
@@ -197,6 +198,7 @@ export async function createModelVersion(db: Db, artifactRoot: string, input: Cr
     description: input.description ?? "",
     tags,
     now: Date.now(),
+    linkModel: linkedModel ? versionListUpdate(linkedModel, name) : undefined,
   };
   let created: repo.ModelVersionJson | undefined;
   for (let attempt = 0; ; attempt++) {
@@ -209,23 +211,28 @@ export async function createModelVersion(db: Db, artifactRoot: string, input: Cr
     }
   }
   if (!created) throw modelNotFound(name);
-  if (linkedModel) await recordVersionOnModel(db, linkedModel, name, created.version);
   return created;
 }
 
-/** Appends {name, version} to the logged model's mlflow.modelVersions tag (a JSON list). */
-async function recordVersionOnModel(db: Db, model: LoggedModelJson, name: string, version: number): Promise<void> {
-  const entry = { name, version };
+/**
+ * How to append {name, version} to the logged model's mlflow.modelVersions tag, as MLflow's
+ * set_model_versions_tags does (a JSON list, re-serialised by Python's json.dumps; an entry
+ * already present is not repeated). The version number is only known inside the insert.
+ */
+function versionListUpdate(model: LoggedModelJson, name: string): NonNullable<versions.NewModelVersion["linkModel"]> {
   const existing = model.tags.find((t) => t.key === MODEL_VERSIONS_TAG)?.value;
-  let list: unknown[] = [entry];
+  let list: unknown[] = [];
   if (existing) {
     try {
-      const parsed = JSON.parse(existing) as { name?: unknown; version?: unknown }[];
-      list = parsed.some((x) => x.name === name && x.version === version) ? parsed : [...parsed, entry];
+      const parsed: unknown = JSON.parse(existing);
+      if (Array.isArray(parsed)) list = parsed;
     } catch {
-      list = [entry];
+      list = [];
     }
   }
-  const value = `[${list.map((x) => `{${Object.entries(x as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(", ")}}`).join(", ")}]`;
-  await upsertLoggedModelTags(db, model.model_id, [{ key: MODEL_VERSIONS_TAG, value }]);
+  const listed = list
+    .filter((x): x is { name: unknown; version: unknown } => !!x && typeof x === "object" && Object.keys(x).length === 2)
+    .filter((x) => x.name === name && Number.isInteger(x.version))
+    .map((x) => x.version as number);
+  return { modelId: model.model_id, listPrefix: list.length > 0 ? pyJson(list).slice(0, -1) : null, listed, entryName: pyJson(name) };
 }
