@@ -34,6 +34,12 @@ export function errorResponse(err: MlflowError): Response {
   });
 }
 
+/** Methods registered for a fixed (parameter-free) path, for 405 answers. */
+function methodsAllowedFor(app: App, path: string): string[] {
+  const methods = app.routes.filter((r) => r.path === path && r.method !== "ALL").map((r) => r.method);
+  return [...new Set(methods)];
+}
+
 export function createApp(): App {
   const app: App = new Hono<AppEnv>();
 
@@ -74,7 +80,14 @@ export function createApp(): App {
 
   // MLflow answers unknown routes and unimplemented RPCs with an empty 404; the client relies on it
   // (a non-JSON 404 becomes ENDPOINT_NOT_FOUND and triggers its fallbacks).
-  app.notFound(() => new Response(null, { status: 404 }));
+  app.notFound((c) => {
+    const allowed = methodsAllowedFor(app, c.req.path);
+    if (allowed.length > 0) {
+      // A known route called with another method: 405, as Flask answers in the reference server.
+      return new Response("Method Not Allowed", { status: 405, headers: { allow: allowed.join(", "), "content-type": "text/plain" } });
+    }
+    return new Response(null, { status: 404 });
+  });
 
   app.onError((err) => {
     if (err instanceof MlflowError) return errorResponse(err);

@@ -53,6 +53,27 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   DEADLINE_EXCEEDED: 504,
 };
 
+/**
+ * MLflow 3.18 classifies every server-side error for observability: a SQLSTATE-like code and an
+ * error class, both derived from the error code alone (its client-side tables, which the server
+ * uses too). Clients ignore them, but bodies should match the reference byte for byte.
+ */
+const INVALID = { sqlstate: "KAM00", errorClass: "INVALID_PARAMETER_VALUE" };
+const CLASSIFICATION: Partial<Record<ErrorCode, { sqlstate: string; errorClass: string }>> = {
+  BAD_REQUEST: INVALID,
+  INVALID_PARAMETER_VALUE: INVALID,
+  CUSTOMER_UNAUTHORIZED: { sqlstate: "KAM00", errorClass: "PERMISSION_DENIED" },
+  PERMISSION_DENIED: { sqlstate: "KAM00", errorClass: "PERMISSION_DENIED" },
+  ENDPOINT_NOT_FOUND: { sqlstate: "KAM00", errorClass: "RESOURCE_NOT_FOUND" },
+  NOT_FOUND: { sqlstate: "KAM00", errorClass: "RESOURCE_NOT_FOUND" },
+  RESOURCE_DOES_NOT_EXIST: { sqlstate: "KAM00", errorClass: "RESOURCE_NOT_FOUND" },
+  RESOURCE_ALREADY_EXISTS: { sqlstate: "KAM00", errorClass: "RESOURCE_ALREADY_EXISTS" },
+  FEATURE_DISABLED: { sqlstate: "KAM00", errorClass: "FEATURE_DISABLED" },
+  INTERNAL_ERROR: { sqlstate: "XXM00", errorClass: "CLIENT_INTERNAL_ERROR" },
+  INVALID_STATE: { sqlstate: "XXM00", errorClass: "CLIENT_INTERNAL_ERROR" },
+  TEMPORARILY_UNAVAILABLE: { sqlstate: "XXM00", errorClass: "CLIENT_INTERNAL_ERROR" },
+};
+
 /** MLflow answers 500 for any code it has no explicit status for. */
 export function httpStatusFor(code: ErrorCode): number {
   return STATUS_BY_CODE[code] ?? 500;
@@ -74,8 +95,17 @@ export class MlflowError extends Error {
     return httpStatusFor(this.code);
   }
 
-  toJSON(): { error_code: ErrorCode; message: string } {
-    return { error_code: this.code, message: this.message };
+  toJSON(): { error_code: ErrorCode; message: string; sqlstate?: string; error_class?: string } {
+    const classified = CLASSIFICATION[this.code];
+    const body: { error_code: ErrorCode; message: string; sqlstate?: string; error_class?: string } = {
+      error_code: this.code,
+      message: this.message,
+    };
+    if (classified) {
+      body.sqlstate = classified.sqlstate;
+      body.error_class = classified.errorClass;
+    }
+    return body;
   }
 
   static invalidParameter(message: string): MlflowError {

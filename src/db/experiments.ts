@@ -17,7 +17,9 @@ export interface ExperimentRow {
 
 const tagsJson = sql<ExperimentRow["tags"]>`coalesce((
   select json_agg(json_build_object('key', t.key, 'value', t.value))
-  from ${experimentTags} t where t.experiment_id = ${experiments.experimentId}), '[]'::json)`;
+  from ${experimentTags} t where t.experiment_id = "experiments"."experiment_id"), '[]'::json)`;
+// (The outer column is spelled out: Drizzle renders a column without its table inside a select
+// list, which would silently correlate the subquery with itself.)
 
 export const experimentColumns = {
   experimentId: experiments.experimentId,

@@ -12,14 +12,16 @@ const atMost = (limit: number): Check => (raw, field) => {
   const v = raw.data[field];
   if (Array.isArray(v) && v.length > limit) {
     throw MlflowError.invalidParameter(
-      `GetMetricHistoryBulkInterval request must specify at most ${limit} run_ids. Received ${v.length} run_ids.`,
+      `GetMetricHistoryBulkInterval request must specify at most ${limit} run_ids. Received ${v.length} run_ids. See the API docs for more information about request parameters.`,
     );
   }
 };
 
 const withinRange = (lo: number, hi: number): Check => (raw, field) => {
   const v = Number(raw.data[field]);
-  if (!(v >= lo && v <= hi)) throw MlflowError.invalidParameter(`max_results must be between ${lo} and ${hi}.`);
+  if (!(v >= lo && v <= hi)) {
+    throw MlflowError.invalidParameter(`max_results must be between ${lo} and ${hi}. See the API docs for more information about request parameters.`);
+  }
 };
 
 const MAX_BULK_HISTORY_RESULTS = 25000;

@@ -85,7 +85,9 @@ export async function renameExperiment(db: Db, rawId: string, newName: string): 
   try {
     const stage = await repo.renameExperiment(db, id, name, Date.now());
     if (stage === undefined) throw notFound(id);
-    if (stage !== "active") throw new MlflowError("INVALID_STATE", "Cannot rename a non-active experiment.");
+    // The reference raises INVALID_STATE (HTTP 500), which makes the client retry a deterministic
+    // error for minutes; a 400 tells it at once.
+    if (stage !== "active") throw MlflowError.invalidParameter("Cannot rename a non-active experiment.");
   } catch (err) {
     if (sqlState(err) === "23505") throw MlflowError.alreadyExists(`Experiment(name=${name}) already exists.`);
     throw err;

@@ -40,7 +40,7 @@ describe("artifacts/list", () => {
   it("reports missing runs and parameters as MLflow does", async () => {
     const missing = await api.get("/artifacts/list", { run_id: "0123456789abcdef0123456789abcdef" });
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "Run with id=0123456789abcdef0123456789abcdef not found" });
+    expect(missing.body).toMatchObject({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "Run with id=0123456789abcdef0123456789abcdef not found" });
     const noRun = await api.get("/artifacts/list", { path: "x" });
     expect(noRun.status).toBe(400);
     expect(noRun.body.error_code).toBe("INVALID_PARAMETER_VALUE");
@@ -137,7 +137,7 @@ describe("model-versions/get-artifact", () => {
   it("validates its parameters and reports unknown versions", async () => {
     const notFound = await send("GET", "/model-versions/get-artifact?name=nope&version=1&path=MLmodel");
     expect(notFound.status).toBe(404);
-    expect(await json(notFound)).toEqual({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "Model Version (name=nope, version=1) not found" });
+    expect(await json(notFound)).toMatchObject({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "Model Version (name=nope, version=1) not found" });
     const badVersion = await send("GET", "/model-versions/get-artifact?name=m&version=one&path=MLmodel");
     expect(badVersion.status).toBe(400);
     const badName = await send("GET", "/model-versions/get-artifact?name=a%2Fb&version=1&path=MLmodel");

@@ -58,7 +58,7 @@ describe("logged models", () => {
     expect((await del(`/logged-models/${id}`)).status).toBe(200);
     const gone = await api.get(`/logged-models/${id}`);
     expect(gone.status).toBe(404);
-    expect(gone.body).toEqual({ error_code: "RESOURCE_DOES_NOT_EXIST", message: `Logged model with ID '${id}' not found.` });
+    expect(gone.body).toMatchObject({ error_code: "RESOURCE_DOES_NOT_EXIST", message: `Logged model with ID '${id}' not found.` });
     expect((await api.get(`/logged-models/${id}`, { allow_deleted: "true" })).body.model.info.model_id).toBe(id);
   });
 

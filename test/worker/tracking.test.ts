@@ -57,6 +57,8 @@ describe("experiments", () => {
     expect(noName.body).toEqual({
       error_code: "INVALID_PARAMETER_VALUE",
       message: "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
+      sqlstate: "KAM00",
+      error_class: "INVALID_PARAMETER_VALUE",
     });
 
     const noContentType = await call("POST", "/api/2.0/mlflow/experiments/create", undefined);
@@ -226,5 +228,20 @@ describe("ajax-only metric routes", () => {
     expect(res.body.metrics[0]).toEqual({ key: "m", value: 3, timestamp: 7, step: 3, run_id: first });
     const none = await call("GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk?metric_key=m");
     expect(none.status).toBe(400);
+  });
+});
+
+describe("routing", () => {
+  it("answers 405 for a known route called with the wrong method", async () => {
+    const res = await call("POST", "/api/2.0/mlflow/runs/get", {});
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toContain("GET");
+  });
+
+  it("ties each experiment's tags to that experiment only", async () => {
+    const a = await newExperiment();
+    const b = await newExperiment();
+    await api.post("/experiments/set-experiment-tag", { experiment_id: a, key: "only-a", value: "1" });
+    expect((await api.get("/experiments/get", { experiment_id: b })).body.experiment.tags).toBeUndefined();
   });
 });
