@@ -139,8 +139,8 @@ export async function seed(base) {
   return { experimentId, runs };
 }
 
-/** A bigger experiment for pagination and virtualisation: more runs than one search page. */
-export async function seedManyRuns(base, total = 540) {
+/** A bigger experiment for pagination and virtualisation: more runs than the first search pages. */
+export async function seedManyRuns(base, total = 300) {
   const api = restClient(base);
   const { experiment_id: experimentId } = await api.post("experiments/create", { name: "ui-many-runs" });
   const t0 = Date.now() - 3_600_000;

@@ -19,6 +19,18 @@ async function shot(name) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
 
+/** Runs a test body; on failure keeps a screenshot of the page for diagnosis. */
+function withShot(name, body) {
+  return async () => {
+    try {
+      await body();
+    } catch (e) {
+      await shot(`FAILED-${name}`).catch(() => {});
+      throw e;
+    }
+  };
+}
+
 async function open(hash) {
   await page.goto(`${stack.url}/${hash}`);
 }
@@ -57,16 +69,16 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await stack?.stop();
   });
 
-  test("experiments list renders the seeded experiment", async () => {
+  test("experiments list renders the seeded experiment", withShot("experiments-list-renders-the-seeded-expe", async () => {
     await open("#/experiments");
     const link = page.locator(".experiments-table a", { hasText: "ui-seeded" });
     await link.waitFor();
     const row = page.locator(`tr[data-experiment-id="${data.experimentId}"]`);
     assert.match(await row.innerText(), /Seeded by the UI tests\./);
     await shot("experiments");
-  });
+  }));
 
-  test("create, rename and delete an experiment through the UI", async () => {
+  test("create, rename and delete an experiment through the UI", withShot("create-rename-and-delete-an-experiment-t", async () => {
     await open("#/experiments");
     await page.getByRole("button", { name: "New experiment" }).click();
     await page.locator("dialog input[name=name]").fill("made-in-browser");
@@ -88,9 +100,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     const after = await restClient(stack.url).get(`experiments/get?experiment_id=${experiment.experiment_id}`);
     assert.equal(after.experiment.lifecycle_stage, "deleted");
     assert.equal(after.experiment.name, "renamed-in-browser");
-  });
+  }));
 
-  test("runs table shows seeded runs with metric and param columns; nested runs expand", async () => {
+  test("runs table shows seeded runs with metric and param columns; nested runs expand", withShot("runs-table-shows-seeded-runs-with-metric", async () => {
     await open(`#/experiments/${data.experimentId}`);
     await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
     const headers = await page.locator(".grid-head .cell").allInnerTexts();
@@ -104,9 +116,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.locator(`[data-run-id="${data.runs.parent}"] .expander`).click();
     await page.locator(`[data-run-id="${data.runs.children[0]}"]`).waitFor();
     await shot("runs-table");
-  });
+  }));
 
-  test("sorting by a metric goes to the server and into the URL", async () => {
+  test("sorting by a metric goes to the server and into the URL", withShot("sorting-by-a-metric-goes-to-the-server-a", async () => {
     await open(`#/experiments/${data.experimentId}`);
     await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
     await page.locator('.grid-head [data-column="p:lr"]').click();
@@ -115,9 +127,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.locator('.grid-head [data-column="p:lr"]').click();
     await page.waitForFunction(() => hashParam("order") === "params.`lr` ASC");
     await page.waitForFunction(() => document.querySelectorAll(".grid-row[data-run-id]")[0]?.textContent?.includes("alpha"));
-  });
+  }));
 
-  test("a filter narrows the runs; an invalid filter shows the server's error", async () => {
+  test("a filter narrows the runs; an invalid filter shows the server's error", withShot("a-filter-narrows-the-runs-an-invalid-fil", async () => {
     await open(`#/experiments/${data.experimentId}`);
     await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
     await page.getByLabel("Filter runs").fill("params.lr = '0.5'");
@@ -132,9 +144,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await error.waitFor();
     assert.match(await error.innerText(), /Invalid filter\..*INVALID_PARAMETER_VALUE/s);
     await shot("filter-error");
-  });
+  }));
 
-  test("created-within window and CSV download of the table", async () => {
+  test("created-within window and CSV download of the table", withShot("created-within-window-and-csv-download-o", async () => {
     await open(`#/experiments/${data.experimentId}`);
     await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
     const download = page.waitForEvent("download");
@@ -148,9 +160,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor({ state: "detached" });
     await page.locator(`[data-run-id="${data.runs.running}"]`).waitFor();
     assert.equal(await page.evaluate(() => hashParam("since")), "1h");
-  });
+  }));
 
-  test("column chooser removes a column and stores the choice in the URL", async () => {
+  test("column chooser removes a column and stores the choice in the URL", withShot("column-chooser-removes-a-column-and-stor", async () => {
     await open(`#/experiments/${data.experimentId}`);
     await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
     await page.getByRole("button", { name: /^Columns/ }).click();
@@ -164,14 +176,15 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
     assert.equal(await page.locator('.grid-head [data-column="m:accuracy"]').count(), 0);
     assert.equal(await page.locator('.grid-head [data-column="m:loss"]').count(), 1);
-  });
+  }));
 
-  test("the client's deep link opens the run page with params, metrics and description", async () => {
+  test("the client's deep link opens the run page with params, metrics and description", withShot("the-client-s-deep-link-opens-the-run-pag", async () => {
     await open(`#/experiments/${data.experimentId}/runs/${data.runs.first}`);
     await page.locator("h1", { hasText: "alpha" }).waitFor();
     assert.match(await page.getByTestId("params").innerText(), /lr\s+0\.1/);
     assert.match(await page.getByTestId("metrics").innerText(), /loss/);
     assert.match(await page.getByTestId("metrics").innerText(), /accuracy/);
+    await page.getByTestId("model-versions").filter({ hasText: "ui-classifier v1" }).waitFor();
     await page.getByRole("button", { name: "Edit" }).click();
     await page.getByLabel("Description").fill("A note from the browser");
     await page.getByRole("button", { name: "Save" }).click();
@@ -179,17 +192,17 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     const { run } = await restClient(stack.url).get(`runs/get?run_id=${data.runs.first}`);
     assert.equal(run.data.tags.find((t) => t.key === "mlflow.note.content")?.value, "A note from the browser");
     await shot("run-overview");
-  });
+  }));
 
-  test("path-style and /runs/<id> links resolve to the run page", async () => {
+  test("path-style and /runs/<id> links resolve to the run page", withShot("path-style-and-runs-id-links-resolve-to", async () => {
     await page.goto(`${stack.url}/experiments/${data.experimentId}/runs/${data.runs.second}`);
     await page.locator("h1", { hasText: "beta" }).waitFor();
     await open(`#/runs/${data.runs.second}`);
     await page.waitForFunction((id) => location.hash.startsWith(`#/experiments/${id}/runs/`), data.experimentId);
     await page.locator("h1", { hasText: "beta" }).waitFor();
-  });
+  }));
 
-  test("metric charts draw on canvas; axis, smoothing and log scale live in the URL", async () => {
+  test("metric charts draw on canvas; axis, smoothing and log scale live in the URL", withShot("metric-charts-draw-on-canvas-axis-smooth", async () => {
     await open(`#/experiments/${data.experimentId}/runs/${data.runs.first}`);
     await page.getByRole("tab", { name: "Charts" }).click();
     await page.locator('.chart-card[data-metric="loss"] canvas').waitFor();
@@ -200,9 +213,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.waitForFunction(() => /x=relative/.test(location.hash) && /log=1/.test(location.hash));
     await page.locator('.chart-card[data-metric="loss"] canvas').waitFor();
     await shot("run-charts");
-  });
+  }));
 
-  test("artifact browser previews text, CSV, YAML, image, PDF and sandboxed HTML", async () => {
+  test("artifact browser previews text, CSV, YAML, image, PDF and sandboxed HTML", withShot("artifact-browser-previews-text-csv-yaml", async () => {
     await open(`#/experiments/${data.experimentId}/runs/${data.runs.first}/artifacts`);
     await page.locator(".tree-item", { hasText: "notes.txt" }).click();
     await page.getByTestId("artifact-text").filter({ hasText: "hello from the artifact store" }).waitFor();
@@ -233,9 +246,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     assert.notEqual(await page.title(), "pwned");
     assert.equal(blockedScripts.length, 1, "the artifact's script should have been blocked by the sandbox");
     await shot("artifacts");
-  });
+  }));
 
-  test("compare: select runs in the table, transposed table with only-differences, overlaid charts", async () => {
+  test("compare: select runs in the table, transposed table with only-differences, overlaid charts", withShot("compare-select-runs-in-the-table-transpo", async () => {
     await open(`#/experiments/${data.experimentId}`);
     await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
     await page.locator(`[data-run-id="${data.runs.first}"] input[type=checkbox]`).check();
@@ -256,9 +269,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await shot("compare");
     await page.getByTestId("scatter").scrollIntoViewIfNeeded();
     await shot("compare-plots");
-  });
+  }));
 
-  test("delete runs from the table, find them in the Deleted view, restore them", async () => {
+  test("delete runs from the table, find them in the Deleted view, restore them", withShot("delete-runs-from-the-table-find-them-in", async () => {
     await open(`#/experiments/${data.experimentId}`);
     const live = page.locator(`[data-run-id="${data.runs.running}"]`);
     await live.locator("input[type=checkbox]").check();
@@ -270,9 +283,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await live.waitFor({ state: "detached" });
     const { run } = await restClient(stack.url).get(`runs/get?run_id=${data.runs.running}`);
     assert.equal(run.info.lifecycle_stage, "active");
-  });
+  }));
 
-  test("rename a run and edit the experiment description", async () => {
+  test("rename a run and edit the experiment description", withShot("rename-a-run-and-edit-the-experiment-des", async () => {
     await open(`#/experiments/${data.experimentId}/runs/${data.runs.second}`);
     await page.locator("h1", { hasText: "beta" }).waitFor();
     await page.getByRole("button", { name: "Rename" }).click();
@@ -287,9 +300,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.locator(".description", { hasText: "Updated from the runs page" }).waitFor();
     const { experiment } = await restClient(stack.url).get(`experiments/get?experiment_id=${data.experimentId}`);
     assert.equal(experiment.tags.find((t) => t.key === "mlflow.note.content")?.value, "Updated from the runs page");
-  });
+  }));
 
-  test("zooming a step chart refetches that step range", async () => {
+  test("zooming a step chart refetches that step range", withShot("zooming-a-step-chart-refetches-that-step", async () => {
     await open(`#/experiments/${data.experimentId}/runs/${data.runs.first}/model-metrics?metrics=loss`);
     const over = page.locator('.chart-card[data-metric="loss"] .u-over');
     await over.waitFor();
@@ -304,9 +317,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     const end = Number(url.searchParams.get("end_step"));
     assert.ok(start >= 10 && end <= 35 && start < end, `unexpected range ${start}..${end}`);
     await page.getByRole("button", { name: "Reset zoom" }).waitFor();
-  });
+  }));
 
-  test("model registry: list, versions with aliases, set an alias, version links to its run", async () => {
+  test("model registry: list, versions with aliases, set an alias, version links to its run", withShot("model-registry-list-versions-with-aliase", async () => {
     await open("#/models");
     await page.locator("a", { hasText: "ui-classifier" }).click();
     await page.locator("h1", { hasText: "ui-classifier" }).waitFor();
@@ -323,15 +336,15 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.locator("a", { hasText: data.runs.first }).click();
     await page.locator("h1", { hasText: "alpha" }).waitFor();
     await page.getByTestId("model-versions").filter({ hasText: "ui-classifier v1" }).waitFor();
-  });
+  }));
 
-  test("540 runs: only visible rows are in the DOM, scrolling loads the next page", async () => {
+  test("300 runs: only visible rows are in the DOM, scrolling loads the next page", withShot("300-runs-only-visible-rows-are-in-the-do", async () => {
     const big = await manyRuns;
     await open(`#/experiments/${big.experimentId}`);
     await page.locator(".grid-row[data-run-id]").first().waitFor();
     const rendered = await page.locator(".grid-row[data-run-id]").count();
     assert.ok(rendered > 10 && rendered < 80, `rendered ${rendered} rows`);
-    // Scroll to the end until the second page (runs beyond the first 500) has loaded.
+    // Scroll to the end until the later page (runs beyond the first 200) has loaded.
     await page.waitForFunction(
       (total) => {
         const grid = document.querySelector(".grid-scroll");
@@ -343,9 +356,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     );
     await page.locator(".grid-row", { hasText: "bulk-0000" }).waitFor();
     assert.ok((await page.locator(".grid-row[data-run-id]").count()) < 80);
-  });
+  }));
 
-  test("dark theme applies from the toggle and persists", async () => {
+  test("dark theme applies from the toggle and persists", withShot("dark-theme-applies-from-the-toggle-and-p", async () => {
     await open(`#/experiments/${data.experimentId}`);
     await page.locator(`[data-run-id="${data.runs.first}"]`).waitFor();
     await page.getByRole("button", { name: /^Theme/ }).click();
@@ -356,7 +369,7 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, "rgb(15, 19, 24)");
     await shot("runs-dark");
-  });
+  }));
 
   test("no uncaught errors or console errors across the session", () => {
     assert.deepEqual(pageErrors, []);

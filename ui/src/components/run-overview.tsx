@@ -16,6 +16,9 @@ export function RunOverview({ run, onChanged }: { run: Run; onChanged: () => voi
   const base = `/experiments/${info.experiment_id}/runs/${info.run_id}`;
   return (
     <div class="overview">
+      {/* Description first: the details card grows as child runs and model versions arrive, and
+          content above an edit button must not shift under the user's click. */}
+      <Description run={run} onChanged={onChanged} />
       <section class="card">
         <table class="details">
           <tbody>
@@ -35,7 +38,6 @@ export function RunOverview({ run, onChanged }: { run: Run; onChanged: () => voi
         <ModelVersions run={run} />
         <Datasets run={run} />
       </section>
-      <Description run={run} onChanged={onChanged} />
       <div class="two-col">
         <KeyValueTable
           title="Parameters"

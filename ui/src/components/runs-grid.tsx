@@ -41,6 +41,8 @@ export interface GridProps {
   onToggle: (runId: string) => void;
   /** Called when the last rows come into view (load the next page). */
   onNearEnd?: () => void;
+  /** Changes when paging state changes (token, loading), so a user already at the end triggers the next load. */
+  pagingKey?: string;
 }
 
 export function RunsGrid(props: GridProps) {
@@ -53,7 +55,7 @@ export function RunsGrid(props: GridProps) {
 
   useEffect(() => {
     if (last && last.index >= rows.length - 20) props.onNearEnd?.();
-  }, [last?.index, rows.length]);
+  }, [last?.index, rows.length, props.pagingKey]);
 
   const [orderKey, orderDir] = splitOrder(props.order);
   const sortBy = (c: Column) => {
