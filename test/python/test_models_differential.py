@@ -183,14 +183,9 @@ CASES: dict[str, list[dict]] = {
 }
 
 
-# MLflow 3.18 adds `sqlstate` and `error_class` (both derived from error_code) to error bodies;
-# they are a server-wide error-format concern, compared elsewhere, so left out here.
-ERROR_EXTRAS = {"sqlstate", "error_class"}
-
-
 def mask_times(v, key=None):
     if isinstance(v, dict):
-        return {k: mask_times(x, k) for k, x in v.items() if not ("error_code" in v and k in ERROR_EXTRAS)}
+        return {k: mask_times(x, k) for k, x in v.items()}
     if isinstance(v, list):
         return [mask_times(x) for x in v]
     if key in REGISTRY_TIME_KEYS and isinstance(v, int):
