@@ -239,10 +239,10 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     assert.match(await pdf.getAttribute("src"), /^blob:/);
 
     await page.locator(".tree-item", { hasText: "report.html" }).click();
-    const frame = page.locator("iframe.preview-frame");
+    const frame = page.locator('iframe[title="HTML preview"]');
     await frame.waitFor();
     assert.equal(await frame.getAttribute("sandbox"), "");
-    assert.equal(await page.frameLocator("iframe.preview-frame").locator("h1").innerText(), "Report");
+    assert.equal(await page.frameLocator('iframe[title="HTML preview"]').locator("h1").innerText(), "Report");
     assert.notEqual(await page.title(), "pwned");
     assert.equal(blockedScripts.length, 1, "the artifact's script should have been blocked by the sandbox");
     await shot("artifacts");
