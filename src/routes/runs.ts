@@ -32,6 +32,9 @@ interface WireMetric {
   value?: number;
   timestamp?: number;
   step?: number;
+  model_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
 }
 
 const runIdOf = (m: RunRef) => m.run_id || m.run_uuid || "";
@@ -119,7 +122,11 @@ export function registerRunRoutes(app: App): void {
     await runs.logBatch(
       c.var.database().db,
       runIdOf(m),
-      { metrics: [{ key: m.key!, value: m.value!, timestamp: m.timestamp!, step: m.step }], params: [], tags: [] },
+      {
+        metrics: [{ key: m.key!, value: m.value!, timestamp: m.timestamp!, step: m.step, model_id: m.model_id, dataset_name: m.dataset_name, dataset_digest: m.dataset_digest }],
+        params: [],
+        tags: [],
+      },
       "metric",
     );
     return sendJson(c, {});
@@ -171,7 +178,15 @@ export function registerRunRoutes(app: App): void {
       },
     );
     await runs.logBatch(c.var.database().db, m.run_id, {
-      metrics: (m.metrics ?? []).map((x) => ({ key: x.key ?? "", value: x.value ?? 0, timestamp: x.timestamp ?? 0, step: x.step })),
+      metrics: (m.metrics ?? []).map((x) => ({
+        key: x.key ?? "",
+        value: x.value ?? 0,
+        timestamp: x.timestamp ?? 0,
+        step: x.step,
+        model_id: x.model_id,
+        dataset_name: x.dataset_name,
+        dataset_digest: x.dataset_digest,
+      })),
       params: (m.params ?? []).map(kv),
       tags: (m.tags ?? []).map(kv),
     });

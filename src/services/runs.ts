@@ -5,6 +5,7 @@ import { MlflowError } from "../errors";
 import { randomRunName } from "../lib/run-names";
 import type { RunDetails } from "../protocol/wire";
 import { DEFAULT_EXPERIMENT_ID } from "./experiments";
+import { linkRunMetricsToModels } from "./logged-models";
 import {
   parseExperimentId,
   pythonStr,
@@ -105,6 +106,10 @@ export interface MetricInput {
   value: number;
   timestamp: number;
   step?: number;
+  /** MLflow 3: metrics naming a logged model (and dataset) are also recorded against the model. */
+  model_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
 }
 
 export interface BatchInput {
@@ -149,6 +154,7 @@ export async function logBatch(db: Db, runId: string, input: BatchInput, kind: B
       .join(", ");
     throw MlflowError.invalidParameter(`Changing param values is not allowed. Params were already logged='[${listed}]' for run ID='${runId}'.`);
   }
+  await linkRunMetricsToModels(db, runId, input.metrics);
 }
 
 export async function deleteTag(db: Db, runId: string, key: string): Promise<void> {
