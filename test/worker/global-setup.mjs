@@ -15,6 +15,13 @@ export default async function setup() {
     await admin.query(`drop database if exists "${db.name}" with (force)`);
     await admin.query(`create database "${db.name}"`);
     await admin.end();
+    // Registered first, so it runs last: after the proxy has closed every connection.
+    stops.push(async () => {
+      const cleanup = new pg.Client({ connectionString: db.adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists "${db.name}" with (force)`);
+      await cleanup.end();
+    });
   } else {
     const pglite = await startPglite({ port: db.port });
     stops.push(pglite.stop);
