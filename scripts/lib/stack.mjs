@@ -32,6 +32,16 @@ export async function waitFor(what, check, timeoutMs = 60_000) {
   throw new Error(`timed out waiting for ${what}${lastError ? `: ${lastError.message}` : ""}`);
 }
 
+let signalsHandled = false;
+/** Turns SIGINT/SIGTERM into a normal exit, so the `exit` hooks below stop every child we started. */
+function exitOnSignals() {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.once(signal, () => process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1)));
+  }
+}
+
 /** Spawns a child with Node 22 (the pinned binary running this script); stops it on exit. */
 function spawnNode(args, { env = {}, name, quiet = false } = {}) {
   const child = spawn(process.execPath, args, {
@@ -49,6 +59,7 @@ function spawnNode(args, { env = {}, name, quiet = false } = {}) {
     if (child.exitCode === null) child.kill("SIGTERM");
   };
   process.once("exit", stop);
+  exitOnSignals();
   return { child, stop };
 }
 
