@@ -30,7 +30,7 @@ suite() {
 suite "typecheck" npm exec -- tsc --noEmit -p .
 suite "worker tests (PGlite)" npm exec -- vitest run
 suite "worker tests (PostgreSQL)" env TEST_DB=postgres npm exec -- vitest run test/worker
-suite "node tests (schema parity, migrations, bench smoke)" npm exec -- node --test test/node/
+suite "node tests (schema parity, migrations, bench smoke)" npm run test:node
 suite "official client + differential (python)" npm exec -- node scripts/with-stack.mjs -- bash scripts/test-python.sh
 if [ -d test/ui ]; then
   suite "UI in Chromium" npm run test:ui
