@@ -11,9 +11,11 @@ import pg from "pg";
 import { migrate } from "./lib/migrate-core.mjs";
 import { LOCAL_S3, log, startS3, startWrangler, startWsProxy } from "./lib/stack.mjs";
 
-const PORTS = { wrangler: Number(process.env.E2E_PORT ?? 8877), proxy: 8792, s3: 4571 };
+// Ports derive from the process id unless given, so concurrent stacks on one machine never collide.
+const base = 40000 + (process.pid % 2000) * 3;
+const PORTS = { wrangler: Number(process.env.E2E_PORT ?? base), proxy: base + 1, s3: base + 2 };
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgres://postgres:postgres@127.0.0.1:5432";
-const DB_NAME = process.env.E2E_DB_NAME ?? "edge_mlflow_e2e";
+const DB_NAME = process.env.E2E_DB_NAME ?? `edge_mlflow_e2e_${process.pid}`;
 
 async function recreateDatabase() {
   const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
@@ -22,6 +24,13 @@ async function recreateDatabase() {
   await admin.query(`create database "${DB_NAME}"`);
   await admin.end();
   return `${POSTGRES}/${DB_NAME}`;
+}
+
+async function dropDatabase() {
+  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+  await admin.connect();
+  await admin.query(`drop database if exists "${DB_NAME}" with (force)`);
+  await admin.end();
 }
 
 async function main() {
@@ -61,6 +70,7 @@ async function main() {
   await proxy.stop();
   await s3.stop();
   fs.rmSync(s3Dir, { recursive: true, force: true });
+  if (!process.env.E2E_KEEP_DB) await dropDatabase();
   process.exit(code);
 }
 
