@@ -29,7 +29,8 @@ export function table(rows) {
     const errs = `${r.reference.errors}/${r.ours.errors}`;
     lines.push([
       pad(r.title, 58), lpad(r.concurrency, 3), lpad(fmt(r.reference.rps), 10), lpad(fmt(r.ours.rps), 11),
-      lpad(r.ratio.rps === null ? "-" : `${r.ratio.rps.toFixed(2)}x`, 9), lpad(lat(r.reference), 22), lpad(lat(r.ours), 22),
+      // A ratio between servers that answered differently compares nothing: flag it.
+      lpad(r.ratio.rps === null ? "-" : `${r.fingerprint && !r.fingerprint.match ? "≠ " : ""}${r.ratio.rps.toFixed(2)}x`, 9), lpad(lat(r.reference), 22), lpad(lat(r.ours), 22),
       lpad(r.reference.errors + r.ours.errors > 0 ? `!! ${errs}` : errs, 8), lpad(fmt(r.ours.dbRoundTrips), 6),
       lpad(`${r.rss.reference}/${r.rss.ours}`, 12),
     ].join(" "));
@@ -45,8 +46,8 @@ export function problems(rows) {
       const s = r[side];
       if (s?.errors > 0) out.push(`ERRORS: ${r.title} (c=${r.concurrency}) on ${side}: ${s.errors} failed; e.g. ${s.errorSamples.join(" | ")}`);
     }
-    if (r.fingerprint && !r.fingerprint.match) {
-      out.push(`DIFFERENT ANSWERS: ${r.title}: reference ${r.fingerprint.reference}, ours ${r.fingerprint.ours}`);
+    if (r.fingerprint && !r.fingerprint.match && !out.some((l) => l.startsWith(`DIFFERENT ANSWERS: ${r.title}:`))) {
+      out.push(`DIFFERENT ANSWERS: ${r.title}: reference ${r.fingerprint.reference}, ours ${r.fingerprint.ours} (ratio marked ≠)`);
     }
   }
   return out;
