@@ -28,9 +28,11 @@ function statements(size) {
       lateral (values ('mlflow.runName', '${label}-' || i), ('mlflow.user', 'bench'),
                       ('team', 'team-' || (i % 7)), ('model', (array['resnet', 'bert', 'gpt'])[1 + i % 3])) t(key, value);`;
   return [
-    // MLflow creates the default experiment only in an empty database, so we add it here.
+    // MLflow creates the default experiment only in an empty database, so we add it here; our
+    // migrations have created it already, with the current time, which we pin like every other.
     `insert into experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
-     values (0, 'Default', 'mlflow-artifacts:/0', 'active', ${T0}, ${T0}) on conflict do nothing`,
+     values (0, 'Default', 'mlflow-artifacts:/0', 'active', ${T0}, ${T0})
+     on conflict (experiment_id) do update set creation_time = ${T0}, last_update_time = ${T0}`,
     `insert into experiments (name, lifecycle_stage, creation_time, last_update_time)
      select 'bench-exp-' || lpad(i::text, 5, '0'), 'active', ${T0} + i, ${T0} + i from generate_series(1, ${size.experiments}) i`,
     `insert into experiments (name, lifecycle_stage, creation_time, last_update_time)
