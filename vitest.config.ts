@@ -27,7 +27,7 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ["test/worker/**/*.test.ts", "test/unit/**/*.test.ts"],
+    include: ["test/worker/**/*.test.ts"],
     globalSetup: ["./test/worker/global-setup.mjs", "./test/worker/auth-jwks-server.mjs"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -28,6 +28,7 @@ suite() {
 }
 
 suite "typecheck" npm exec -- tsc --noEmit -p .
+suite "unit tests (search language, artifact paths; node)" npm exec -- vitest run -c vitest.unit.config.ts
 suite "worker tests (PGlite)" npm exec -- vitest run
 suite "worker tests (PostgreSQL)" env TEST_DB=postgres npm exec -- vitest run test/worker
 suite "node tests (schema parity, migrations, bench smoke)" npm run test:node
