@@ -62,7 +62,7 @@ async function mlflowUpgrade(name) {
   // MLflow's SQLAlchemy URL wants postgresql://
   const url = dbUrl(name).replace(/^postgres:/, "postgresql:");
   try {
-    return await run(MLFLOW_BIN, ["db", "upgrade", url], { cwd: ROOT, timeout: 40_000, maxBuffer: 16 << 20 });
+    return await run(MLFLOW_BIN, ["db", "upgrade", url], { cwd: ROOT, timeout: 180_000, maxBuffer: 16 << 20 });
   } catch (e) {
     throw new Error(`mlflow db upgrade ${name} failed:\n${e.stderr ?? e.message}`);
   }
@@ -70,7 +70,7 @@ async function mlflowUpgrade(name) {
 
 async function dump(name) {
   const { stdout } = await run(PG_DUMP, ["--schema-only", "--no-owner", "--dbname", dbUrl(name)], {
-    timeout: 20_000,
+    timeout: 60_000,
     maxBuffer: 64 << 20,
   });
   return stdout;
@@ -146,7 +146,7 @@ const quiet = () => {};
 const dumps = {};
 let preflightError = null;
 
-describe("schema parity with MLflow 3.18.0", { timeout: 60_000 }, () => {
+describe("schema parity with MLflow 3.18.0", { timeout: 600_000 }, () => {
   before(async () => {
     const problems = [];
     if (!fs.existsSync(MLFLOW_BIN)) {
