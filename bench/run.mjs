@@ -14,11 +14,13 @@ import path from "node:path";
 import { ROOT } from "../scripts/lib/stack.mjs";
 import { newSample, requestsPerClient, runAutocannon, summarise } from "./lib/load.mjs";
 import { startRssSampler } from "./lib/procs.mjs";
-import { machine, problems, ratios, table, writeJson } from "./lib/report.mjs";
+import { describeBytes, machine, problems, ratios, searchTable, table, writeJson } from "./lib/report.mjs";
 import { describe, scenarios } from "./lib/scenarios.mjs";
 import { SIZES, seed } from "./lib/seed.mjs";
 import { createDatabases, snapshotSource, startOurs, startReference } from "./lib/servers.mjs";
 import { runStreaming, transfer } from "./lib/stream-load.mjs";
+import { artifactTable } from "./lib/artifact-bench.mjs";
+import { buildUiInto, uiTable } from "./lib/ui-bench.mjs";
 
 const log = (...a) => console.error("[bench]", ...a);
 
@@ -148,6 +150,10 @@ async function main() {
   const sourceDir = path.join(workDir, "source");
   const source = await snapshotSource(opts.source, sourceDir);
   log(`our server: ${source}`);
+  const list = scenarios({ full: !opts.quick }).filter((s) => !opts.only || opts.only.includes(s.id));
+  if (list.length === 0) throw new Error(`no scenario matches --only=${opts.only}`);
+  // The UI benchmark needs our real UI: built from the working tree into the snapshot.
+  if (list.some((s) => s.needsUi)) await buildUiInto(path.join(sourceDir, "public"));
   const dbs = await createDatabases({ adminUrl, log });
   let servers = [];
   let ok = false;
@@ -164,16 +170,15 @@ async function main() {
     servers[1].ctx = oursCtx;
     log(`servers up after ${((Date.now() - started) / 1000).toFixed(0)} s: reference ${servers[0].url}, ours ${servers[1].url}`);
 
-    const list = scenarios({ full: !opts.quick }).filter((s) => !opts.only || opts.only.includes(s.id));
-    if (list.length === 0) throw new Error(`no scenario matches --only=${opts.only}`);
     const rows = [];
     for (const [i, scenario] of list.entries()) {
       try {
-        rows.push(...(await runScenario(scenario, i, servers, plan)));
+        rows.push(...(scenario.custom ? await scenario.custom({ servers, plan, log }) : await runScenario(scenario, i, servers, plan)));
       } catch (err) {
         // One broken scenario must not cost the numbers of all the others.
         log(`${scenario.id} failed: ${err.stack ?? err}`);
         rows.push({ id: scenario.id, title: describe(scenario.title, plan.size), status: "failed", note: String(err.message ?? err) });
+        if (scenario.kind) log(`(${scenario.id} has no table rows)`);
       }
     }
 
@@ -193,7 +198,13 @@ async function main() {
     console.log(`\nMLflow tracking servers, ${mode} mode, ${m.cores} × ${m.cpu}, ${m.memoryGb} GB, commit ${m.commit}${m.dirty ? "+dirty" : ""}`);
     console.log(`reference: mlflow server 3.18.0, ${opts.refWorkers} uvicorn workers; ours: wrangler dev, ${source}; both on PostgreSQL at ${new URL(adminUrl).host}`);
     console.log(`ours/ref > 1 means we are faster. db rt = our database round trips per request. RSS = peak of each server's processes.\n`);
-    console.log(table(rows));
+    console.log(table(rows.filter((r) => !r.kind)));
+    const search = rows.filter((r) => r.id.startsWith("search-wide-"));
+    if (search.length) console.log(`\nSearch, issue 3's shape (${plan.size.wideRuns.toLocaleString("en-US")} runs × 20 metrics, 20 params, 10 tags):\n${searchTable(search)}`);
+    const artifacts = rows.filter((r) => r.kind === "artifacts" && r.path);
+    if (artifacts.length) console.log(`\nLarge artifacts (${describeBytes(artifacts[0].bytes)}), one transfer each, one client:\n${artifactTable(artifacts)}`);
+    const ui = rows.filter((r) => r.kind === "ui" && r.server);
+    if (ui.length) console.log(`\nUI in Chromium, ms from navigation start, median of the repetitions:\n${uiTable(ui)}`);
     const shout = problems(rows);
     if (shout.length) console.log(`\n${"!".repeat(72)}\n${shout.join("\n")}\n${"!".repeat(72)}`);
     console.log(`\nJSON: ${path.relative(process.cwd(), file) || file}  (${record.durationSeconds} s)`);

@@ -38,10 +38,29 @@ export function table(rows) {
   return lines.join("\n");
 }
 
+/** Latency percentiles of both servers and our speed-up (reference p50 / our p50), for search rows. */
+export function searchTable(rows) {
+  const head = [pad("scenario", 72), lpad("c", 3), lpad("ref p50/p95/p99 ms", 22), lpad("ours p50/p95/p99 ms", 22), lpad("speed-up p50", 13), lpad("p95", 7)].join(" ");
+  const lines = [head, "-".repeat(head.length)];
+  for (const r of rows) {
+    if (r.status !== "ok") {
+      lines.push(`${pad(r.title, 72)} ${r.status}${r.note ? `: ${r.note}` : ""}`);
+      continue;
+    }
+    const lat = (s) => `${fmt(s.p50)}/${fmt(s.p95)}/${fmt(s.p99)}`;
+    const x = (v) => (v === null ? "-" : `${r.fingerprint && !r.fingerprint.match ? "≠ " : ""}${v.toFixed(1)}x`);
+    lines.push([pad(r.title, 72), lpad(r.concurrency, 3), lpad(lat(r.reference), 22), lpad(lat(r.ours), 22), lpad(x(r.ratio.p50), 13), lpad(x(r.ratio.p95), 7)].join(" "));
+  }
+  return lines.join("\n");
+}
+
+export const describeBytes = (n) => (n >= 1 << 30 ? `${n / (1 << 30)} GiB` : `${n / (1 << 20)} MiB`);
+
 /** Lines shouting about every scenario with errors or with different answers from the two servers. */
 export function problems(rows) {
   const out = [];
   for (const r of rows) {
+    if (r.kind && r.status === "failed") out.push(`FAILED: ${r.id} ${r.path ?? r.what ?? ""} ${r.direction ?? r.server ?? ""}: ${r.note}`);
     for (const side of ["reference", "ours"]) {
       const s = r[side];
       if (s?.errors > 0) out.push(`ERRORS: ${r.title} (c=${r.concurrency}) on ${side}: ${s.errors} failed; e.g. ${s.errorSamples.join(" | ")}`);

@@ -1,6 +1,9 @@
 // The benchmark scenarios. Each one describes the request a client sends; ids come from the seed
 // (bench/lib/seed.mjs), identical on both servers. Writes carry a fresh step or key on every request
 // so that no request repeats an earlier row, and client i always logs to its own run.
+import { artifactScenario } from "./artifact-bench.mjs";
+import { uiScenario } from "./ui-bench.mjs";
+
 const API = "/api/2.0/mlflow";
 const ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
 const MiB = 1 << 20;
@@ -32,12 +35,13 @@ const logBatch = (n) => ({
   request: (ctx, client) => post("/runs/log-batch", { run_id: ctx.writeRunIds[client], metrics: metricBatch(n) }),
 });
 
-const search = (id, title, body) => ({
+// `wide`: the experiment of issue 3's shape (20 metrics, 20 params, 10 tags per run).
+const search = (id, title, body, { wide = false } = {}) => ({
   id,
   title,
-  what: `runs/search over the ${"${searchRuns}"} runs of one experiment: ${title.replace(/^runs\/search, /, "")}.`,
-  probe: (ctx) => post("/runs/search", { experiment_ids: [ctx.searchExperimentId], max_results: 1 }),
-  request: (ctx) => post("/runs/search", { experiment_ids: [ctx.searchExperimentId], ...body }),
+  what: `runs/search over the ${wide ? "${wideRuns} runs (20 metrics, 20 params, 10 tags each)" : "${searchRuns} runs"} of one experiment: ${title.replace(/^runs\/search( wide)?, /, "")}.`,
+  probe: (ctx) => post("/runs/search", { experiment_ids: [wide ? ctx.wideExperimentId : ctx.searchExperimentId], max_results: 1 }),
+  request: (ctx) => post("/runs/search", { experiment_ids: [wide ? ctx.wideExperimentId : ctx.searchExperimentId], ...body }),
   // Both servers must return the same runs in the same order, or the comparison is void.
   fingerprint: (json) => `${json.runs?.length ?? 0} runs, first ${json.runs?.[0]?.info?.run_id ?? "-"}`,
 });
@@ -116,6 +120,20 @@ export function scenarios({ full }) {
     search("search-like-1000", "runs/search, status and tag LIKE by param, 1000 per page", {
       filter: "attributes.status = 'FINISHED' and tags.model LIKE 'res%'", order_by: ["params.lr DESC"], max_results: 1000,
     }),
+    // Issue 3's search benchmark: its data shape, a mix of filters and orderings.
+    search("search-wide-default", "runs/search wide, no filter, newest first, 100 per page", { max_results: 100 }, { wide: true }),
+    search("search-wide-metric", "runs/search wide, metric > by another metric", {
+      filter: "metrics.m3 > 0.5", order_by: ["metrics.m7 DESC"], max_results: 100,
+    }, { wide: true }),
+    search("search-wide-param-tag", "runs/search wide, param = and tag = by param", {
+      filter: "params.p2 = 'rmsprop-3' and tags.t1 = 'tag-2'", order_by: ["params.p5 ASC"], max_results: 100,
+    }, { wide: true }),
+    search("search-wide-mixed-1000", "runs/search wide, status, metric <, param LIKE by start_time, 1000 per page", {
+      filter: "attributes.status = 'FINISHED' and metrics.m0 < 0.6 and params.p0 LIKE 'adam%'", order_by: ["attributes.start_time ASC"], max_results: 1000,
+    }, { wide: true }),
+    search("search-wide-name-metric", "runs/search wide, run_name LIKE and tag != by metric", {
+      filter: "attributes.run_name LIKE 'wide-1%' and tags.t4 != 'tag-0'", order_by: ["metrics.m1 ASC", "attributes.run_name DESC"], max_results: 100,
+    }, { wide: true }),
     {
       id: "experiments-search",
       title: "experiments/search",
@@ -148,6 +166,8 @@ export function scenarios({ full }) {
     artifact("GET", 100 * MiB, { concurrency: full ? undefined : [1] }),
   ];
   if (full) list.push(artifact("PUT", 1 << 30, { concurrency: [1] }), artifact("GET", 1 << 30, { concurrency: [1] }));
+  // Scenarios with their own measurement and table (issue 4's artifact paths, issue 6's UI).
+  list.push(artifactScenario({ full }), uiScenario({ full }));
   return list;
 }
 

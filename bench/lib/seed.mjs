@@ -7,8 +7,8 @@ import pg from "pg";
 export const runId = (label) => crypto.createHash("md5").update(label).digest("hex");
 
 export const SIZES = {
-  quick: { experiments: 50, searchRuns: 2_000, historyPoints: 5_000, bulkRuns: 100, bulkSteps: 200, writeRuns: 20 },
-  full: { experiments: 500, searchRuns: 10_000, historyPoints: 25_000, bulkRuns: 100, bulkSteps: 1_000, writeRuns: 20 },
+  quick: { experiments: 50, searchRuns: 2_000, historyPoints: 5_000, bulkRuns: 100, bulkSteps: 200, writeRuns: 20, wideRuns: 1_000, chartRuns: 10, chartSteps: 10_000 },
+  full: { experiments: 500, searchRuns: 10_000, historyPoints: 25_000, bulkRuns: 100, bulkSteps: 1_000, writeRuns: 20, wideRuns: 10_000, chartRuns: 10, chartSteps: 100_000 },
 };
 
 // A fixed clock: both databases get the same timestamps.
@@ -36,7 +36,8 @@ function statements(size) {
     `insert into experiments (name, lifecycle_stage, creation_time, last_update_time)
      select 'bench-exp-' || lpad(i::text, 5, '0'), 'active', ${T0} + i, ${T0} + i from generate_series(1, ${size.experiments}) i`,
     `insert into experiments (name, lifecycle_stage, creation_time, last_update_time)
-     values ('bench-search', 'active', ${T0}, ${T0}), ('bench-write', 'active', ${T0}, ${T0}), ('bench-history', 'active', ${T0}, ${T0})`,
+     values ('bench-search', 'active', ${T0}, ${T0}), ('bench-write', 'active', ${T0}, ${T0}), ('bench-history', 'active', ${T0}, ${T0}),
+            ('bench-search-wide', 'active', ${T0}, ${T0}), ('bench-chart', 'active', ${T0}, ${T0})`,
     `update experiments set artifact_location = 'mlflow-artifacts:/' || experiment_id where artifact_location is null`,
     `insert into experiment_tags (key, value, experiment_id)
      select k, k || '-' || (experiment_id % 7), experiment_id from experiments, unnest(array['team', 'project']) k
@@ -50,6 +51,22 @@ function statements(size) {
     `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
      select m.key, m.value, ${T0} + i, md5('search-' || i), 0, false from generate_series(1, ${size.searchRuns}) i,
        lateral (values ('accuracy', ((i * 7919) % 10007) / 10007.0), ('loss', 1 - ((i * 7919) % 10007) / 10007.0)) m(key, value)`,
+    // bench-search-wide: issue 3's shape — runs with 20 metrics, 20 params and 10 tags each
+    // (runsFrom's 4 tags plus t1…t6); values spread so that filters select a few percent to a half.
+    runsFrom("wide", size.wideRuns, "bench-search-wide", "(array['FINISHED', 'RUNNING', 'FAILED', 'KILLED'])[1 + i % 4]"),
+    `insert into tags (key, value, run_uuid)
+     select 't' || k, 'tag-' || ((i * (k + 3)) % (5 * k)), md5('wide-' || i) from generate_series(1, ${size.wideRuns}) i, generate_series(1, 6) k`,
+    `insert into params (key, value, run_uuid)
+     select 'p' || k, (array['adam', 'sgd', 'rmsprop', 'adamw'])[1 + (i + k) % 4] || '-' || ((i * (k + 7)) % (k + 3)), md5('wide-' || i)
+     from generate_series(1, ${size.wideRuns}) i, generate_series(0, 19) k`,
+    `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
+     select 'm' || k, ((i * 7919 + k * 104729) % 10007) / 10007.0, ${T0} + i, md5('wide-' || i), 0, false
+     from generate_series(1, ${size.wideRuns}) i, generate_series(0, 19) k`,
+    // bench-chart: a few runs with one long metric, for the UI's chart benchmark.
+    runsFrom("chart", size.chartRuns, "bench-chart", "'FINISHED'"),
+    `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
+     select 'series', sin(s / 500.0 + i) + s::float8 / ${size.chartSteps}, ${T0} + s, md5('chart-' || i), s, false
+     from generate_series(1, ${size.chartRuns}) i, generate_series(0, ${size.chartSteps - 1}) s`,
     // bench-write: one run per concurrent client for the logging scenarios.
     runsFrom("write", size.writeRuns, "bench-write", "'RUNNING'"),
     // bench-history: a run with a long history, 100 runs for the bulk interval, a run with many fields for runs/get.
@@ -83,13 +100,17 @@ export async function seed(databaseUrl, size) {
     // Fresh tables have no statistics; analyse now rather than let autovacuum do it mid-benchmark.
     await client.query("analyze");
     const ids = await client.query(
-      "select name, experiment_id::text as id from experiments where name in ('bench-search', 'bench-write', 'bench-history')",
+      "select name, experiment_id::text as id from experiments where name in ('bench-search', 'bench-write', 'bench-history', 'bench-search-wide', 'bench-chart')",
     );
     const experiments = Object.fromEntries(ids.rows.map((r) => [r.name, r.id]));
     return {
       searchExperimentId: experiments["bench-search"],
       writeExperimentId: experiments["bench-write"],
       historyExperimentId: experiments["bench-history"],
+      wideExperimentId: experiments["bench-search-wide"],
+      chartExperimentId: experiments["bench-chart"],
+      newestWideRunId: runId(`wide-${size.wideRuns}`),
+      chartRunIds: Array.from({ length: size.chartRuns }, (_, i) => runId(`chart-${i + 1}`)),
       writeRunIds: Array.from({ length: size.writeRuns }, (_, i) => runId(`write-${i + 1}`)),
       bulkRunIds: Array.from({ length: size.bulkRuns }, (_, i) => runId(`bulk-${i + 1}`)),
       historyRunId: runId("history-1"),

@@ -183,7 +183,9 @@ export async function startOurs({ databaseUrl, workDir, sourceDir }) {
       reject(new Error(`our server exited with ${code}; see ${logFile}`));
     });
   });
-  return { name: "ours", url, pgid: child.pid, exclude: [child.pid], logFile, stop: () => stopGroup(child.pid) };
+  // The S3 server behind ours, for the artifact benchmark's direct-to-S3 baseline.
+  const s3Endpoint = `http://127.0.0.1:${s3Port}`;
+  return { name: "ours", url, pgid: child.pid, exclude: [child.pid], logFile, s3Endpoint, stop: () => stopGroup(child.pid) };
 }
 
 export { groupMembers };

@@ -18,10 +18,13 @@ function bodyStream(size) {
   });
 }
 
-/** One request; PUT streams `size` bytes. Resolves with { status, bytes, head, headers }. */
-export function transfer(agent, url, { method, size }) {
+/**
+ * One request; PUT streams `size` bytes. Resolves with { status, bytes, head, headers }.
+ * `headers` are sent as given (e.g. a SigV4 signature); PUT adds content-length if they lack it.
+ */
+export function transfer(agent, url, { method, size, headers: extra = {} }) {
   return new Promise((resolve, reject) => {
-    const headers = method === "PUT" ? { "content-length": String(size), "content-type": "application/octet-stream" } : {};
+    const headers = method === "PUT" ? { "content-length": String(size), "content-type": "application/octet-stream", ...extra } : { ...extra };
     const req = http.request(url, { method, agent, headers, timeout: 600_000 }, (res) => {
       let bytes = 0;
       let head = "";
