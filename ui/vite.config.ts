@@ -7,7 +7,8 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 export default defineConfig({
   root: here,
   base: "/",
-  publicDir: false,
+  // ui/public holds _headers (security headers for the static assets).
+  publicDir: "public",
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   build: {
     outDir: fileURLToPath(new URL("../public", import.meta.url)),

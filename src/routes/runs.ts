@@ -3,6 +3,7 @@ import type { App } from "../app";
 import { readMessage, sendJson } from "../protocol/http";
 import { isArray, isFloatLike, isIntLike, isString, required, type MessageSpec } from "../protocol/message";
 import { runInfoToWire, runToWire } from "../protocol/wire";
+import { authenticatedUsername } from "../auth/state";
 import * as runs from "../services/runs";
 import { rpc } from "./rpc";
 
@@ -68,7 +69,8 @@ export function registerRunRoutes(app: App): void {
     );
     const run = await runs.createRun(c.var.database().db, {
       experimentId: m.experiment_id,
-      userId: m.user_id,
+      // Audit: with auth on, a run created without a user belongs to the authenticated identity.
+      userId: m.user_id || authenticatedUsername(c),
       runName: m.run_name,
       startTime: m.start_time,
       tags: (m.tags ?? []).map(kv),

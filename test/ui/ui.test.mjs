@@ -371,6 +371,14 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await shot("runs-dark");
   }));
 
+  test("static assets carry security headers, and the UI runs under that CSP", async () => {
+    const res = await fetch(`${stack.url}/`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    assert.match(res.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+    assert.equal(res.headers.get("x-frame-options"), "SAMEORIGIN");
+  });
+
   test("no uncaught errors or console errors across the session", () => {
     assert.deepEqual(pageErrors, []);
   });
