@@ -4,7 +4,7 @@
 // Set DATABASE_URL to use another Postgres (e.g. Debian's or Neon) instead of PGlite.
 import path from "node:path";
 import { migrate } from "./lib/migrate-core.mjs";
-import { LOCAL_S3, ROOT, log, startPglite, startS3, startWrangler, startWsProxy } from "./lib/stack.mjs";
+import { LOCAL_S3, ROOT, localWorkerVars, log, startPglite, startS3, startWrangler, startWsProxy } from "./lib/stack.mjs";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const DATA = path.join(ROOT, ".data");
@@ -23,15 +23,7 @@ async function main() {
   const server = await startWrangler({
     port: PORT,
     quiet: false,
-    vars: {
-      DATABASE_URL: databaseUrl,
-      DB_WS_PROXY: proxy.address,
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: LOCAL_S3.bucket,
-      S3_REGION: LOCAL_S3.region,
-      S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
-    },
+    vars: localWorkerVars({ databaseUrl, proxy, s3 }),
   });
   log(`MLflow tracking server ready: MLFLOW_TRACKING_URI=${server.url.replace("127.0.0.1", "localhost")}`);
   const shutdown = () => process.exit(0);

@@ -7,9 +7,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { migrate } from "./lib/migrate-core.mjs";
-import { LOCAL_S3, log, startS3, startWrangler, startWsProxy } from "./lib/stack.mjs";
+import { LOCAL_S3, dropDatabase, localWorkerVars, log, recreateDatabase, startS3, startWrangler, startWsProxy } from "./lib/stack.mjs";
 
 // Ports derive from the process id unless given, so concurrent stacks on one machine never collide.
 const base = 40000 + (process.pid % 2000) * 3;
@@ -17,41 +16,17 @@ const PORTS = { wrangler: Number(process.env.E2E_PORT ?? base), proxy: base + 1,
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgres://postgres:postgres@127.0.0.1:5432";
 const DB_NAME = process.env.E2E_DB_NAME ?? `edge_mlflow_e2e_${process.pid}`;
 
-async function recreateDatabase() {
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`drop database if exists "${DB_NAME}" with (force)`);
-  await admin.query(`create database "${DB_NAME}"`);
-  await admin.end();
-  return `${POSTGRES}/${DB_NAME}`;
-}
-
-async function dropDatabase() {
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`drop database if exists "${DB_NAME}" with (force)`);
-  await admin.end();
-}
-
 async function main() {
   const sep = process.argv.indexOf("--");
   const command = process.argv.slice(sep + 1);
   if (sep < 0 || command.length === 0) throw new Error("usage: with-stack.mjs -- <command> [args...]");
 
-  const databaseUrl = await recreateDatabase();
+  const databaseUrl = await recreateDatabase(POSTGRES, DB_NAME);
   await migrate(databaseUrl, { log: () => {} });
   const proxy = await startWsProxy({ port: PORTS.proxy });
   const s3Dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mlflow-s3-"));
   const s3 = await startS3({ port: PORTS.s3, dir: s3Dir });
-  const vars = {
-    DATABASE_URL: databaseUrl,
-    DB_WS_PROXY: proxy.address,
-    S3_ENDPOINT: s3.endpoint,
-    S3_BUCKET: LOCAL_S3.bucket,
-    S3_REGION: LOCAL_S3.region,
-    S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
-    S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
-  };
+  const vars = localWorkerVars({ databaseUrl, proxy, s3 });
   const server = await startWrangler({ port: PORTS.wrangler, vars });
   log(`stack ready at ${server.url} (database ${DB_NAME})`);
 
@@ -70,7 +45,7 @@ async function main() {
   await proxy.stop();
   await s3.stop();
   fs.rmSync(s3Dir, { recursive: true, force: true });
-  if (!process.env.E2E_KEEP_DB) await dropDatabase();
+  if (!process.env.E2E_KEEP_DB) await dropDatabase(POSTGRES, DB_NAME);
   process.exit(code);
 }
 

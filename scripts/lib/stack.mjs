@@ -96,6 +96,39 @@ export async function startWsProxy({ port }) {
   return { address: `127.0.0.1:${port}`, stop: proxy.close };
 }
 
+/** The Worker settings that point it at a local database (through the proxy) and S3 server. */
+export function localWorkerVars({ databaseUrl, proxy, s3 }) {
+  return {
+    DATABASE_URL: databaseUrl,
+    DB_WS_PROXY: proxy.address,
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: LOCAL_S3.bucket,
+    S3_REGION: LOCAL_S3.region,
+    S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
+  };
+}
+
+/** Drops (if present) and creates a database on a Postgres server; returns its URL. */
+export async function recreateDatabase(serverUrl, name) {
+  const { default: pg } = await import("pg");
+  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await admin.connect();
+  await admin.query(`drop database if exists "${name}" with (force)`);
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  return `${serverUrl}/${name}`;
+}
+
+/** Drops a database if present. */
+export async function dropDatabase(serverUrl, name) {
+  const { default: pg } = await import("pg");
+  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await admin.connect();
+  await admin.query(`drop database if exists "${name}" with (force)`);
+  await admin.end();
+}
+
 /** Runs `wrangler dev` with the given [vars] overrides and waits for /health. */
 export async function startWrangler({ port, vars, quiet = true }) {
   const bin = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");

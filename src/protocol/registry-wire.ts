@@ -5,16 +5,7 @@
 import type { ModelVersionJson, RegisteredModelJson } from "../db/registry-json";
 import type { LoggedModelJson } from "../db/logged-models";
 import { wireDouble } from "./http";
-
-type Json = Record<string, unknown>;
-
-function setIf(out: Json, key: string, value: unknown): void {
-  if (value !== null && value !== undefined) out[key] = value;
-}
-
-function listIf(out: Json, key: string, items: unknown[]): void {
-  if (items.length > 0) out[key] = items;
-}
+import { listIf, setIf, type Json } from "./wire";
 
 function tagToWire(t: { key: string; value: string | null }): Json {
   const out: Json = { key: t.key };

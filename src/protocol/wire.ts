@@ -6,13 +6,15 @@ import type { ExperimentRow } from "../db/experiments";
 import type { RunRow } from "../db/runs";
 import { wireDouble } from "./http";
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-function setIf(out: Json, key: string, value: unknown): void {
+/** Sets a proto2 optional field: absent (null/undefined) values are omitted, "" and 0 are kept. */
+export function setIf(out: Json, key: string, value: unknown): void {
   if (value !== null && value !== undefined) out[key] = value;
 }
 
-function listIf(out: Json, key: string, items: unknown[]): void {
+/** Sets a repeated field: empty lists are omitted, as protobuf's JSON printer does. */
+export function listIf(out: Json, key: string, items: unknown[]): void {
   if (items.length > 0) out[key] = items;
 }
 

@@ -20,9 +20,8 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import pg from "pg";
 import { migrate } from "../../scripts/lib/migrate-core.mjs";
-import { LOCAL_S3, startS3, startWrangler, startWsProxy } from "../../scripts/lib/stack.mjs";
+import { localWorkerVars, recreateDatabase, startS3, startWrangler, startWsProxy } from "../../scripts/lib/stack.mjs";
 
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgres://postgres:postgres@127.0.0.1:5432";
 
@@ -46,14 +45,6 @@ const PORTS = {
 };
 const DB_NAME = `edge_mlflow_auth_e2e_${PORTS.wrangler}`;
 
-async function recreateDatabase() {
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`drop database if exists "${DB_NAME}" with (force)`);
-  await admin.query(`create database "${DB_NAME}"`);
-  await admin.end();
-  return `${POSTGRES}/${DB_NAME}`;
-}
 
 /** The Access stand-in: JWKS host, service-token check, JWT injection, reverse proxy. */
 async function startAccess({ port, upstream, audience, serviceToken }) {
@@ -102,7 +93,7 @@ async function startAccess({ port, upstream, audience, serviceToken }) {
 }
 
 async function main() {
-  const databaseUrl = await recreateDatabase();
+  const databaseUrl = await recreateDatabase(POSTGRES, DB_NAME);
   await migrate(databaseUrl, { log: () => {} });
   const proxy = await startWsProxy({ port: PORTS.proxy });
   const s3 = await startS3({ port: PORTS.s3, dir: fs.mkdtempSync(path.join(os.tmpdir(), "edge-mlflow-auth-s3-")) });
@@ -114,13 +105,7 @@ async function main() {
   const server = await startWrangler({
     port: PORTS.wrangler,
     vars: {
-      DATABASE_URL: databaseUrl,
-      DB_WS_PROXY: proxy.address,
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: LOCAL_S3.bucket,
-      S3_REGION: LOCAL_S3.region,
-      S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
+      ...localWorkerVars({ databaseUrl, proxy, s3 }),
       AUTH_MODE: "on",
       AUTH_ADMIN_USERNAME: admin.username,
       AUTH_ADMIN_PASSWORD: admin.password,
