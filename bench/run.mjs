@@ -1,7 +1,7 @@
 // `npm run bench`: our server against the reference `mlflow server`, side by side on this machine.
 // See bench/README.md. Options:
 //   --quick              a few seconds per scenario and a small seed (default: full mode)
-//   --only=a,b           run only these scenario ids
+//   --only=a,b           run only these scenario ids (`prefix-*` for a group, e.g. search-wide-*)
 //   --concurrency=1,20   client counts (default 1 and 20)
 //   --seconds=N          seconds per measurement round (default 1 quick, 4 full)
 //   --ref-workers=N      uvicorn workers of the reference server (default 4, MLflow's default)
@@ -150,7 +150,9 @@ async function main() {
   const sourceDir = path.join(workDir, "source");
   const source = await snapshotSource(opts.source, sourceDir);
   log(`our server: ${source}`);
-  const list = scenarios({ full: !opts.quick }).filter((s) => !opts.only || opts.only.includes(s.id));
+  // `--only=search-wide-*` selects by prefix.
+  const selected = (id) => !opts.only || opts.only.some((o) => (o.endsWith("*") ? id.startsWith(o.slice(0, -1)) : o === id));
+  const list = scenarios({ full: !opts.quick }).filter((s) => selected(s.id));
   if (list.length === 0) throw new Error(`no scenario matches --only=${opts.only}`);
   // The UI benchmark needs our real UI: built from the working tree into the snapshot.
   if (list.some((s) => s.needsUi)) await buildUiInto(path.join(sourceDir, "public"));
