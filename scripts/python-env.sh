@@ -17,7 +17,20 @@ PYEOF
 }
 
 mkdir -p .venv
-if ! has_version .venv/mlflow3 mlflow "$MLFLOW3"; then
+# A companion package of another release (mlflow-skinny/mlflow-tracing) would shadow files of the
+# 3.18.0 package: treat such a venv as broken and rebuild it.
+companions_ok() {
+  "$1/bin/python" - "$2" <<'PYEOF' 2>/dev/null
+import sys, importlib.metadata as m
+for dist in ("mlflow-skinny", "mlflow-tracing"):
+    try:
+        if m.version(dist) != sys.argv[1]:
+            sys.exit(1)
+    except m.PackageNotFoundError:
+        pass
+PYEOF
+}
+if ! has_version .venv/mlflow3 mlflow "$MLFLOW3" || ! companions_ok .venv/mlflow3 "$MLFLOW3"; then
   rm -rf .venv/mlflow3
   "$PY" -m venv .venv/mlflow3
   pip3="./.venv/mlflow3/bin/pip"
@@ -35,8 +48,11 @@ fi
 # Test-only extras, checked every run (pip is quick when they are present): MLflow's basic-auth
 # client needs flask-wtf (the mlflow[auth] extra); our Cloudflare Access header plugin is installed
 # from this repository so the client loads its entry point.
+# The plugin goes in with --no-deps: resolving its `mlflow` requirement could pull mlflow-skinny
+# 3.17.2 over the 3.18.0 files (see the fallback above).
 if ! ./.venv/mlflow3/bin/python -c "import flask_wtf, mlflow_cf_access" 2>/dev/null; then
-  ./.venv/mlflow3/bin/pip install -q flask-wtf -e plugins/mlflow-cf-access
+  ./.venv/mlflow3/bin/pip install -q flask-wtf
+  ./.venv/mlflow3/bin/pip install -q --no-deps -e plugins/mlflow-cf-access
 fi
 if ! has_version .venv/mlflow2 mlflow-skinny "$MLFLOW2"; then
   rm -rf .venv/mlflow2
