@@ -28,6 +28,7 @@ os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "true")
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 
+import contextlib  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
@@ -324,3 +325,20 @@ else:
     collect_ignore = [
         "test_tracking_client.py", "test_differential.py", "test_reference_reads_our_db.py",
     ]
+
+
+@contextlib.contextmanager
+def fluent(server):
+    """The fluent API and registry bound to one server, with no active run or experiment left behind."""
+    import mlflow
+    from mlflow.tracking import fluent as fl
+
+    mlflow.set_tracking_uri(server.url)
+    mlflow.set_registry_uri(server.url)
+    fl._active_experiment_id = None
+    try:
+        yield
+    finally:
+        while mlflow.active_run() is not None:
+            mlflow.end_run()
+        fl._active_experiment_id = None

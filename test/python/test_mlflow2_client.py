@@ -7,7 +7,6 @@ MLflow 3.18's, started by conftest.py from .venv/mlflow3.
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import mlflow
@@ -15,25 +14,13 @@ import pytest
 from mlflow.entities import Metric, Param, RunTag
 from mlflow.exceptions import MlflowException
 
-from conftest import client_for, run_snapshot, unique_name
+from conftest import client_for, fluent, run_snapshot, unique_name
 
 assert mlflow.__version__.startswith("2."), "run this module with .venv/mlflow2/bin/python"
 
 MAX_DOUBLE = 1.7976931348623157e308
 
 
-@contextlib.contextmanager
-def fluent(server):
-    from mlflow.tracking import fluent as fl
-
-    mlflow.set_tracking_uri(server.url)
-    fl._active_experiment_id = None
-    try:
-        yield
-    finally:
-        while mlflow.active_run() is not None:
-            mlflow.end_run()
-        fl._active_experiment_id = None
 
 
 def on_both(server, reference, flow):

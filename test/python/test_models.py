@@ -8,30 +8,15 @@ must be equal, besides the concrete assertions in the test.
 
 from __future__ import annotations
 
-import contextlib
 
 import mlflow
 import pytest
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
-from conftest import client_for, unique_name
+from conftest import client_for, fluent, unique_name
 
 
-@contextlib.contextmanager
-def fluent(server):
-    """Fluent API and registry bound to one server, with no active run or experiment left behind."""
-    from mlflow.tracking import fluent as fl
-
-    mlflow.set_tracking_uri(server.url)
-    mlflow.set_registry_uri(server.url)
-    fl._active_experiment_id = None
-    try:
-        yield
-    finally:
-        while mlflow.active_run() is not None:
-            mlflow.end_run()
-        fl._active_experiment_id = None
 
 
 def on_both(server, reference, flow):

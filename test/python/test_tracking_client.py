@@ -7,7 +7,6 @@ the reference and the snapshots must be equal, besides the concrete assertions i
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
 import time
@@ -18,24 +17,11 @@ from mlflow.entities import Metric, Param, RunStatus, RunTag
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
-from conftest import client_for, norm_value, run_snapshot, unique_name
+from conftest import client_for, fluent, norm_value, run_snapshot, unique_name
 
 MAX_DOUBLE = 1.7976931348623157e308
 
 
-@contextlib.contextmanager
-def fluent(server):
-    """Fluent API bound to one server, with no active run or experiment left behind."""
-    from mlflow.tracking import fluent as fl
-
-    mlflow.set_tracking_uri(server.url)
-    fl._active_experiment_id = None
-    try:
-        yield
-    finally:
-        while mlflow.active_run() is not None:
-            mlflow.end_run()
-        fl._active_experiment_id = None
 
 
 # The reference's result per flow, so the edge variant of a test reuses the reference variant's run.
