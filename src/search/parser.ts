@@ -123,6 +123,11 @@ function numberValue(n: Node): FilterValue {
 }
 
 function listValue(n: Node): FilterValue {
+  return { kind: "list", values: stringListValues(n) };
+}
+
+/** The strings of an `IN (...)` list, validated the way MLflow does (shared with the registry grammar). */
+export function stringListValues(n: Node): string[] {
   const parsed = parsePyTuple(n.text);
   if (!parsed.ok) fail("While parsing a list in the query, expected a non-empty list of string values, but got ill-formed list.");
   const items = (parsed as Extract<typeof parsed, { ok: true }>).items;
@@ -131,7 +136,7 @@ function listValue(n: Node): FilterValue {
     const shown = items.map((i) => (i.kind === "str" ? pyRepr(i.value) : i.text));
     fail(`While parsing a list in the query, expected string value, punctuation, or whitespace, but got different type in list: (${shown.join(", ")}${shown.length === 1 ? "," : ""})`);
   }
-  return { kind: "list", values: items.map((i) => (i as { value: string }).value) };
+  return items.map((i) => (i as { value: string }).value);
 }
 
 function stringValue(n: Node): FilterValue {

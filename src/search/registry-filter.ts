@@ -10,8 +10,8 @@ import { MlflowError } from "../errors";
 import { groupTokens, joinKeywordComparisons, type Node } from "./group";
 import { tokenize } from "./lexer";
 import { shlexSplit } from "./order-by";
-import { fail, pyList, pySet, trimBackticks } from "./parser";
-import { parsePyTuple, pyRepr } from "./py-literal";
+import { fail, pyList, pySet, stringListValues, trimBackticks } from "./parser";
+import { pyRepr } from "./py-literal";
 
 export type RegistryValue = { kind: "string"; value: string } | { kind: "list"; values: string[] } | { kind: "number"; value: number; integer: boolean };
 
@@ -51,15 +51,7 @@ const isStringish = (n: Node) => n.kind === "ident" || (n.kind === "tok" && n.to
 const isNumber = (n: Node) => n.kind === "tok" && (n.tok.kind === "integer" || n.tok.kind === "float");
 
 function listValue(n: Node): RegistryValue {
-  const parsed = parsePyTuple(n.text);
-  if (!parsed.ok) fail("While parsing a list in the query, expected a non-empty list of string values, but got ill-formed list.");
-  const items = (parsed as Extract<typeof parsed, { ok: true }>).items;
-  if (items.length === 0) fail("While parsing a list in the query, expected a non-empty list of string values, but got empty list");
-  if (!items.every((i) => i.kind === "str")) {
-    const shown = items.map((i) => (i.kind === "str" ? pyRepr(i.value) : i.text));
-    fail(`While parsing a list in the query, expected string value, punctuation, or whitespace, but got different type in list: (${shown.join(", ")}${shown.length === 1 ? "," : ""})`);
-  }
-  return { kind: "list", values: items.map((i) => (i as { value: string }).value) };
+  return { kind: "list", values: stringListValues(n) };
 }
 
 function identifier(f: Flavour, text: string): { type: "attribute" | "tag"; key: string } {

@@ -21,7 +21,6 @@ import {
   runOrderByToSql,
 } from "../../../src/search";
 
-const inWorkerd = typeof navigator !== "undefined" && navigator.userAgent === "Cloudflare-Workers";
 
 interface Query {
   kind: "runs" | "experiments";
@@ -50,7 +49,7 @@ function searchSql(q: Query): SQL {
   return sql`SELECT experiment_id::text AS id FROM experiments WHERE ${where} ORDER BY ${sql.join(experimentOrderByToSql(parseExperimentOrderBy(q.order_by)), sql`, `)}`;
 }
 
-describe.skipIf(inWorkerd)("same answers as MLflow's SqlAlchemyStore on Postgres", () => {
+describe("same answers as MLflow's SqlAlchemyStore on Postgres", () => {
   beforeAll(async () => {
     const { PGlite } = await import("@electric-sql/pglite");
     db = (await PGlite.create()) as unknown as Db;

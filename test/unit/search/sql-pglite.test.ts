@@ -19,7 +19,6 @@ import {
   runOrderByToSql,
 } from "../../../src/search";
 
-const inWorkerd = typeof navigator !== "undefined" && navigator.userAgent === "Cloudflare-Workers";
 
 interface Db {
   query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
@@ -75,7 +74,7 @@ async function experiments(filter: string, orderBy?: string[]): Promise<string[]
 
 const sorted = (xs: string[]) => [...xs].sort();
 
-describe.skipIf(inWorkerd)("search SQL on Postgres (PGlite)", () => {
+describe("search SQL on Postgres (PGlite)", () => {
   beforeAll(async () => {
     const { PGlite } = await import("@electric-sql/pglite");
     db = (await PGlite.create()) as unknown as Db;
