@@ -1,31 +1,18 @@
 /**
- * The Hono application: per-request database session, MLflow error mapping, and the route tree.
- * Routes are thin; services own the logic; src/db owns the SQL.
+ * The Hono application: per-request database session, the auth layer, MLflow error mapping, and
+ * the routes (src/routes/index.ts). Routes are thin; services own the logic; src/db owns the SQL.
  */
 import { Hono } from "hono";
+import type { App, AppEnv } from "./app-env";
+import { serverModeGuard } from "./artifacts/server-mode";
 import { authMiddleware } from "./auth/middleware";
 import { openDatabase, unexpectedErrorToMlflow, type DbSession } from "./db/client";
-import { loadConfig, type Config, type Env } from "./env";
+import { loadConfig } from "./env";
 import { MlflowError } from "./errors";
-import { registerArtifactRoutes } from "./routes/artifacts";
-import { registerAuthRoutes } from "./routes/auth";
-import { registerExperimentRoutes } from "./routes/experiments";
-import { registerInputRoutes } from "./routes/inputs";
-import { registerLoggedModelRoutes } from "./routes/logged-models";
-import { registerRegistryRoutes } from "./routes/registry";
-import { registerMetricRoutes } from "./routes/metrics";
-import { registerRunRoutes } from "./routes/runs";
-import { registerSearchRoutes } from "./routes/search";
-import { registerServerRoutes } from "./routes/server";
+import { ROUTES } from "./routes";
+import { mount } from "./routes/route";
 
-export interface AppVariables {
-  config: Config;
-  /** Opened lazily: routes that never touch Postgres (health, artifacts) pay nothing. */
-  database: () => DbSession;
-}
-
-export type AppEnv = { Bindings: Env; Variables: AppVariables };
-export type App = Hono<AppEnv>;
+export type { App, AppEnv } from "./app-env";
 
 export function errorResponse(err: MlflowError): Response {
   return new Response(JSON.stringify(err.toJSON()), {
@@ -64,19 +51,12 @@ export function createApp(): App {
     }
   });
 
-  // Authentication and authorization for every route but /health (src/auth/middleware.ts).
+  // Authentication for every route but /health; authorization runs per route on its decoded request.
   app.use("*", authMiddleware());
+  // MLflow's server modes (SERVE_ARTIFACTS / ARTIFACTS_ONLY) before any route.
+  app.use("*", serverModeGuard);
 
-  registerArtifactRoutes(app);
-  registerServerRoutes(app);
-  registerAuthRoutes(app);
-  registerExperimentRoutes(app);
-  registerRunRoutes(app);
-  registerMetricRoutes(app);
-  registerSearchRoutes(app);
-  registerInputRoutes(app);
-  registerLoggedModelRoutes(app);
-  registerRegistryRoutes(app);
+  mount(app, ROUTES);
 
   // MLflow answers unknown routes and unimplemented RPCs with an empty 404; the client relies on it
   // (a non-JSON 404 becomes ENDPOINT_NOT_FOUND and triggers its fallbacks).

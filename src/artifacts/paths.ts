@@ -49,15 +49,27 @@ export function canonicalArtifactPath(decoded: string): string {
   return path;
 }
 
-/** Canonicalises a path taken raw from the URL: decodes it exactly once, then checks it. */
+/**
+ * Canonicalises a path taken raw from the URL: decodes each segment exactly once, then checks it.
+ * Stricter than for query values: a URL path with an empty, `.` or `..` segment (after decoding,
+ * so `%2e%2e` too) is refused rather than resolved, since it can only be an attempt to name a
+ * file other than the one it spells. A single trailing slash (a directory) is allowed.
+ */
 export function canonicalEncodedArtifactPath(encoded: string): string {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(encoded);
-  } catch {
-    throw invalidPath(); // malformed escapes such as `%zz` or a lone `%`
+  const segments = encoded.replace(/\/$/, "").split("/");
+  const decoded: string[] = [];
+  for (const segment of segments) {
+    let d: string;
+    try {
+      d = decodeURIComponent(segment);
+    } catch {
+      throw invalidPath(); // malformed escapes such as `%zz` or a lone `%`
+    }
+    // An encoded slash (`%2F`) may hide more segments: each must name something too.
+    if (d.split("/").some((part) => part === "" || part === "." || part === "..")) throw invalidPath();
+    decoded.push(d);
   }
-  return canonicalArtifactPath(decoded);
+  return canonicalArtifactPath(decoded.join("/"));
 }
 
 /** A path that must name a file (uploads): not the root. */

@@ -7,7 +7,7 @@
  *   server-info stay up: clients read server-info to learn what the server offers.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app";
+import type { AppEnv } from "../app-env";
 
 const PROXY = /^\/(api|ajax-api)\/2\.0\/mlflow-artifacts(\/|$)/;
 const TRACKING = /^\/(api|ajax-api)\/\d+\.0\/mlflow(\/|$)|^\/(get-artifact|model-versions\/get-artifact|graphql|v1\/traces)$/;

@@ -132,6 +132,7 @@ export class ArtifactStore {
 
   /** The artifact's bytes as a streamed response, honouring a client's Range header. */
   async download(path: string, range: string | undefined): Promise<Response> {
+    if (path === "") throw MlflowError.invalidParameter("Artifact path refers to a directory, not a file: ''");
     let res: Response;
     try {
       res = await this.s3.get(this.key(path), range);

@@ -23,11 +23,17 @@ export function hostAllowed(host: string | undefined, config: AuthConfig): boole
   return !!host && config.allowedHosts.some((p) => hostMatches(host, p));
 }
 
-/** Whether a browser on `origin` may call us with credentials. */
-export function originAllowed(origin: string, requestUrl: URL, config: AuthConfig): boolean {
+/**
+ * Whether a browser on `origin` may make a `method` request to us. Listed origins (and localhost,
+ * as in MLflow) may do anything, with credentials; `*` opens reads to every origin, without
+ * credentials (see corsHeaders), and never writes: a form POST from any site must not act with
+ * the user's cookies.
+ */
+export function originAllowed(origin: string, requestUrl: URL, config: AuthConfig, method = "GET"): boolean {
   if (origin === requestUrl.origin) return true;
   if (LOCALHOST_ORIGIN.test(origin)) return true;
-  return config.corsOrigins.includes(origin) || config.corsOrigins.includes("*");
+  if (config.corsOrigins.includes(origin)) return true;
+  return config.corsOrigins.includes("*") && !STATE_CHANGING.has(method.toUpperCase());
 }
 
 export function isApiPath(pathname: string): boolean {
@@ -36,7 +42,7 @@ export function isApiPath(pathname: string): boolean {
 
 export function blocksCrossOrigin(method: string, origin: string | undefined, requestUrl: URL, config: AuthConfig): boolean {
   if (!origin || !STATE_CHANGING.has(method) || !isApiPath(requestUrl.pathname)) return false;
-  return !originAllowed(origin, requestUrl, config);
+  return !originAllowed(origin, requestUrl, config, method);
 }
 
 export function corsHeaders(origin: string, config: AuthConfig): Record<string, string> {

@@ -2,11 +2,13 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
 
-/** The run's artifact_uri; undefined when the run does not exist (deleted runs still resolve, as in MLflow). */
-export async function findRunArtifactUri(db: Db, runId: string): Promise<{ artifactUri: string | null } | undefined> {
-  const result = await db.execute<{ artifact_uri: string | null }>(sql`select artifact_uri from runs where run_uuid = ${runId}`);
+/** The run's artifact_uri and experiment; undefined when the run does not exist (deleted runs still resolve, as in MLflow). */
+export async function findRunArtifactUri(db: Db, runId: string): Promise<{ artifactUri: string | null; experimentId: number } | undefined> {
+  const result = await db.execute<{ artifact_uri: string | null; experiment_id: number }>(
+    sql`select artifact_uri, experiment_id from runs where run_uuid = ${runId}`,
+  );
   const row = result.rows[0];
-  return row ? { artifactUri: row.artifact_uri ?? null } : undefined;
+  return row ? { artifactUri: row.artifact_uri ?? null, experimentId: Number(row.experiment_id) } : undefined;
 }
 
 /**
@@ -41,10 +43,11 @@ export async function findModelVersionArtifactUri(db: Db, name: string, version:
   return uri;
 }
 
-/** A logged model's artifact_location; undefined when it does not exist or was deleted. */
-export async function findLoggedModelArtifactLocation(db: Db, modelId: string): Promise<string | undefined> {
-  const result = await db.execute<{ artifact_location: string }>(
-    sql`select artifact_location from logged_models where model_id = ${modelId} and lifecycle_stage is distinct from 'deleted'`,
+/** A logged model's artifact_location and experiment; undefined when it does not exist or was deleted. */
+export async function findLoggedModelArtifactLocation(db: Db, modelId: string): Promise<{ location: string; experimentId: number } | undefined> {
+  const result = await db.execute<{ artifact_location: string; experiment_id: number }>(
+    sql`select artifact_location, experiment_id from logged_models where model_id = ${modelId} and lifecycle_stage is distinct from 'deleted'`,
   );
-  return result.rows[0]?.artifact_location;
+  const row = result.rows[0];
+  return row ? { location: row.artifact_location, experimentId: Number(row.experiment_id) } : undefined;
 }

@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { arrayParam } from "./sql-helpers";
-import type { MetricRow } from "../protocol/wire";
+import type { MetricRow } from "./runs";
 
 function toMetric(r: Record<string, unknown>): MetricRow {
   return {

@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { modelVersionJson, STAGE_DELETED_INTERNAL, WORKSPACE, type ModelVersionJson } from "./registry-json";
-import { modelVersionWhere, registryOrderBy } from "./registry-search";
+import { modelVersionWhere, registryOrderBy, scopeWhere, type RegistryScope } from "./registry-search";
 import type { RegistryClause, RegistryOrder } from "../search/registry-filter";
 import { arrayParam } from "./sql-helpers";
 
@@ -196,18 +196,13 @@ export async function deleteModelVersionTag(db: Db, name: string, version: numbe
 /** One page of live versions (one more row than asked, to tell whether another page follows). */
 export async function searchModelVersions(
   db: Db,
-  q: { clauses: RegistryClause[]; order: RegistryOrder[]; limit: number; offset: number },
+  q: { clauses: RegistryClause[]; order: RegistryOrder[]; limit: number; offset: number; scope: RegistryScope },
 ): Promise<ModelVersionJson[]> {
   const result = await db.execute<{ mv: ModelVersionJson }>(sql`
     select ${modelVersionJson("mv", false)} as mv from model_versions mv
-    where ${modelVersionWhere(q.clauses)} and mv.current_stage <> ${STAGE_DELETED_INTERNAL}
+    where ${modelVersionWhere(q.clauses)} and mv.current_stage <> ${STAGE_DELETED_INTERNAL} and ${scopeWhere(q.scope, "mv")}
     order by ${registryOrderBy(q.order, "mv")}
     limit ${q.limit} offset ${q.offset}`);
   return result.rows.map((r) => r.mv);
 }
 
-/** A run's artifact root, for checking that an artifact source lies inside it; undefined if no run. */
-export async function findRunArtifactUri(db: Db, runId: string): Promise<string | null | undefined> {
-  const result = await db.execute<{ artifact_uri: string | null }>(sql`select artifact_uri from runs where run_uuid = ${runId}`);
-  return result.rows.length === 0 ? undefined : result.rows[0]!.artifact_uri;
-}

@@ -8,8 +8,20 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { RegistryClause, RegistryOrder } from "../search/registry-filter";
 import { WORKSPACE } from "./registry-json";
+import { arrayParam } from "./sql-helpers";
 
 export const IS_PROMPT_TAG = "mlflow.prompt.is_prompt";
+
+/** A caller's read scope over registered model names (src/auth/access.ts): names to keep, or to leave out. */
+export type RegistryScope = { include: string[] } | { exclude: string[] } | null;
+
+/** The scope as a condition on `<alias>.name`. */
+export function scopeWhere(scope: RegistryScope | undefined, alias: string): SQL {
+  const t = sql.raw(alias);
+  if (!scope) return sql`true`;
+  if ("include" in scope) return scope.include.length > 0 ? sql`${t}.name = any(${arrayParam(scope.include, "varchar")})` : sql`false`;
+  return scope.exclude.length > 0 ? sql`not (${t}.name = any(${arrayParam(scope.exclude, "varchar")}))` : sql`true`;
+}
 
 function compare(column: SQL, c: RegistryClause): SQL {
   const v = c.value;

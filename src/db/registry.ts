@@ -5,13 +5,23 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { latestPerStage, registeredModelJson, modelVersionJson, STAGE_DELETED_INTERNAL, WORKSPACE, type ModelVersionJson, type RegisteredModelJson } from "./registry-json";
-import { IS_PROMPT_TAG, registeredModelWhere, registryOrderBy } from "./registry-search";
+import { IS_PROMPT_TAG, registeredModelWhere, registryOrderBy, scopeWhere, type RegistryScope } from "./registry-search";
 import type { RegistryClause, RegistryOrder } from "../search/registry-filter";
 import { arrayParam } from "./sql-helpers";
 
 export type { ModelVersionJson, RegisteredModelJson } from "./registry-json";
 
 const first = <T>(rows: T[]): T | undefined => rows[0];
+
+const GRANTS = sql.raw("edge_auth_registered_model_permissions");
+
+/**
+ * Grants follow the model, as in MLflow's auth app: a new model starts with no grant but its
+ * creator's (added after the insert), so grants left on a name cannot be inherited by whoever
+ * takes the name next.
+ */
+const STALE_GRANTS_OF_NEW_MODEL = (name: string) => sql`
+    stale_grants as (delete from ${GRANTS} where name = ${name} and exists (select 1 from new_rm) returning 1)`;
 
 export interface KeyValue {
   key: string;
@@ -35,7 +45,8 @@ export async function insertRegisteredModel(
       select k, v, new_rm.name, ${WORKSPACE}
       from new_rm, unnest(${arrayParam(m.tags.map((t) => t.key), "varchar")}, ${arrayParam(m.tags.map((t) => t.value), "varchar")}) as t(k, v)
       returning 1
-    )
+    ),
+    ${STALE_GRANTS_OF_NEW_MODEL(m.name)}
     select exists (select 1 from new_rm) as created,
            exists (select 1 from registered_model_tags where workspace = ${WORKSPACE} and name = ${m.name} and key = ${IS_PROMPT_TAG}) as existing_is_prompt,
            (select count(*) from new_tags) as tag_count`);
@@ -76,9 +87,28 @@ export async function renameRegisteredModel(db: Db, name: string, newName: strin
       update registered_models set name = ${newName}, last_updated_time = ${now}
       where workspace = ${WORKSPACE} and name = ${name} and not (select v from taken)
       returning 1
-    )
+    ),
+    -- Grants move with the model. Each grant row is touched by one CTE at most, so no unique
+    -- (name, user_id) collision can occur: a grant left on the new name is overwritten by the
+    -- same user's grant on the old one, or dropped.
+    old_grants as (select user_id, permission from ${GRANTS} where name = ${name}),
+    new_grants as (select user_id from ${GRANTS} where name = ${newName}),
+    overwritten as (
+      update ${GRANTS} g set permission = o.permission from old_grants o
+      where g.name = ${newName} and g.user_id = o.user_id and exists (select 1 from rm) returning 1),
+    dropped_stale as (
+      delete from ${GRANTS} where name = ${newName} and user_id not in (select user_id from old_grants)
+        and exists (select 1 from rm) returning 1),
+    dropped_old as (
+      delete from ${GRANTS} where name = ${name} and user_id in (select user_id from new_grants)
+        and exists (select 1 from rm) returning 1),
+    moved as (
+      update ${GRANTS} set name = ${newName} where name = ${name} and user_id not in (select user_id from new_grants)
+        and exists (select 1 from rm) returning 1)
     select exists (select 1 from registered_models where workspace = ${WORKSPACE} and name = ${name}) as found,
-           (select v from taken) as taken, (select count(*) from versions) + (select count(*) from rm) as n`);
+           (select v from taken) as taken, (select count(*) from versions) + (select count(*) from rm)
+             + (select count(*) from overwritten) + (select count(*) from dropped_stale) + (select count(*) from dropped_old)
+             + (select count(*) from moved) as n`);
   const row = result.rows[0]!;
   return { found: row.found, taken: row.taken };
 }
@@ -90,21 +120,23 @@ export async function deleteRegisteredModel(db: Db, name: string): Promise<boole
     versions as (delete from model_versions where workspace = ${WORKSPACE} and name = ${name} returning 1),
     model_tags as (delete from registered_model_tags where workspace = ${WORKSPACE} and name = ${name} returning 1),
     aliases as (delete from registered_model_aliases where workspace = ${WORKSPACE} and name = ${name} returning 1),
-    rm as (delete from registered_models where workspace = ${WORKSPACE} and name = ${name} returning 1)
+    rm as (delete from registered_models where workspace = ${WORKSPACE} and name = ${name} returning 1),
+    -- Grants go with the model (as in MLflow's auth app), so nobody keeps rights on the next model of that name.
+    grants as (delete from ${GRANTS} where name = ${name} and exists (select 1 from rm) returning 1)
     select exists (select 1 from rm) as deleted,
            (select count(*) from version_tags) + (select count(*) from versions) + (select count(*) from model_tags)
-             + (select count(*) from aliases) as children`);
+             + (select count(*) from aliases) + (select count(*) from grants) as children`);
   return result.rows[0]!.deleted;
 }
 
 /** One page of registered models (one row more than asked, so the caller knows if more follow). */
 export async function searchRegisteredModels(
   db: Db,
-  q: { clauses: RegistryClause[]; order: RegistryOrder[]; limit: number; offset: number },
+  q: { clauses: RegistryClause[]; order: RegistryOrder[]; limit: number; offset: number; scope: RegistryScope },
 ): Promise<RegisteredModelJson[]> {
   const result = await db.execute<{ rm: RegisteredModelJson }>(sql`
     select ${registeredModelJson("rm", "version")} as rm from registered_models rm
-    where ${registeredModelWhere(q.clauses)}
+    where ${registeredModelWhere(q.clauses)} and ${scopeWhere(q.scope, "rm")}
     order by ${registryOrderBy(q.order, "rm")}
     limit ${q.limit} offset ${q.offset}`);
   return result.rows.map((r) => r.rm);

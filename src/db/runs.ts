@@ -6,7 +6,30 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { arrayParam } from "./sql-helpers";
-import type { MetricRow, RunDetails } from "../protocol/wire";
+
+/** A metric's latest value or one point of its history. */
+export interface MetricRow {
+  key: string;
+  value: number;
+  timestamp: number | null;
+  step: number;
+  isNan: boolean;
+}
+
+/** A run with everything logged to it. */
+export interface RunDetails {
+  run: RunRow;
+  metrics: MetricRow[];
+  params: { key: string; value: string }[];
+  tags: { key: string; value: string | null }[];
+  datasetInputs: {
+    tags: { key: string; value: string }[];
+    dataset: { name: string; digest: string; sourceType: string; source: string; schema: string | null; profile: string | null };
+  }[];
+  /** MLflow 3 logged models the run used (GetRun only) and produced. */
+  modelInputs?: { model_id: string }[];
+  modelOutputs?: { model_id: string; step: number }[];
+}
 
 export interface RunRow {
   runUuid: string;

@@ -1,11 +1,13 @@
 /** One statement per search page: filter, order, offset and limit, with each row's details. */
-import { and, inArray, sql, type SQL } from "drizzle-orm";
+import { and, inArray, notInArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { experimentColumns, type ExperimentRow } from "./experiments";
-import { RUN_DETAILS_COLUMNS, toRunDetails } from "./runs";
+import { RUN_DETAILS_COLUMNS, toRunDetails, type RunDetails } from "./runs";
 import { experiments } from "./schema/tracking";
 import { arrayParam } from "./sql-helpers";
-import type { RunDetails } from "../protocol/wire";
+
+/** A caller's read scope over experiments (see src/auth/access.ts): ids to keep, or ids to leave out. */
+export type ExperimentScope = { include: string[] } | { exclude: string[] } | null;
 
 export interface PageQuery {
   where: SQL | undefined;
@@ -14,6 +16,7 @@ export interface PageQuery {
   /** Rows to fetch (callers ask for one more than the page size to detect a next page). */
   limit: number | null;
   stages: string[];
+  scope?: ExperimentScope;
 }
 
 /**
@@ -40,9 +43,16 @@ export async function searchExperimentsPage(db: Db, q: PageQuery): Promise<Exper
   const query = db
     .select(experimentColumns)
     .from(experiments)
-    .where(and(inArray(experiments.lifecycleStage, q.stages), q.where))
+    .where(and(inArray(experiments.lifecycleStage, q.stages), q.where, scopeCondition(q.scope)))
     .orderBy(...q.orderBy)
     .offset(q.offset);
   const rows = q.limit === null ? await query : await query.limit(q.limit);
   return rows as ExperimentRow[];
+}
+
+function scopeCondition(scope: ExperimentScope | undefined): SQL | undefined {
+  if (!scope) return undefined;
+  const ids = ("include" in scope ? scope.include : scope.exclude).filter((id) => /^[0-9]+$/.test(id)).map(Number);
+  if ("include" in scope) return ids.length > 0 ? inArray(experiments.experimentId, ids) : sql`false`;
+  return ids.length > 0 ? notInArray(experiments.experimentId, ids) : undefined;
 }

@@ -1,68 +1,87 @@
 /** Reading MLflow requests from, and writing MLflow responses to, Hono contexts. */
 import type { Context } from "hono";
 import { MlflowError } from "../errors";
-import { applySchema, assertProtoParsed, decodeMessage, queryToJson, type Check, type Decoded, type MessageSpec } from "./message";
+import { queryToJson, type Message } from "./message";
 
 const JSON_CONTENT_TYPES = ["application/json"];
 
-async function requestJson(c: Context): Promise<Record<string, unknown>> {
-  const method = c.req.method;
-  if (method === "POST" || method === "PUT") {
-    const contentType = c.req.header("content-type");
-    if (contentType === undefined) {
-      throw MlflowError.invalidParameter("Bad Request. Content-Type header is missing.");
+/** Deeper JSON than any MLflow message needs is refused before it reaches a recursive reader. */
+export const MAX_JSON_DEPTH = 64;
+
+function malformed(detail: string): MlflowError {
+  return MlflowError.invalidParameter(`Malformed request body: ${detail}`);
+}
+
+/** The nesting depth of JSON text, counted without parsing (brackets inside strings are skipped). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+      continue;
     }
-    if (!JSON_CONTENT_TYPES.includes(contentType.split(";")[0]!.trim().toLowerCase())) {
-      throw MlflowError.invalidParameter(`Bad Request. Content-Type must be one of ['application/json'].`);
-    }
+    if (ch === 0x22) inString = true;
+    else if (ch === 0x7b || ch === 0x5b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (ch === 0x7d || ch === 0x5d) depth--;
   }
-  const text = await c.req.text();
+  return max;
+}
+
+/** MLflow's content-type rule: POST and PUT must say they carry JSON. */
+export function requireJsonContentType(c: Context): void {
+  const method = c.req.method;
+  if (method !== "POST" && method !== "PUT") return;
+  const contentType = c.req.header("content-type");
+  if (contentType === undefined) throw MlflowError.invalidParameter("Bad Request. Content-Type header is missing.");
+  if (!JSON_CONTENT_TYPES.includes(contentType.split(";")[0]!.trim().toLowerCase())) {
+    throw MlflowError.invalidParameter(`Bad Request. Content-Type must be one of ['application/json'].`);
+  }
+}
+
+/**
+ * Parses a JSON request body into an object. An empty body is an empty message (as in MLflow).
+ * Unlike MLflow, which reads bodies with `get_json(silent=True)` and so executes a malformed body
+ * as an empty request, a body that is not a JSON object is refused: a truncated request must never
+ * create anything.
+ */
+export function parseJsonObject(text: string): Record<string, unknown> {
   if (text.trim() === "") return {};
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw malformed(`JSON nested deeper than ${MAX_JSON_DEPTH} levels.`);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    // MLflow reads bodies with get_json(silent=True): unparseable JSON counts as an empty request,
-    // so the handler's required-field checks report what is missing.
-    return {};
+    throw malformed("not valid JSON.");
   }
   // Older clients posted their JSON double-encoded as a string.
-  if (typeof body === "string") {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      return {};
-    }
-  }
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return {};
+  if (typeof body === "string") return parseJsonObject(body);
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw malformed("expected a JSON object.");
   return body as Record<string, unknown>;
 }
 
-/**
- * Decodes an RPC request: the query string for a GET that has one, the JSON body otherwise; then
- * the handler's schema (required fields and, when proto parsing failed, type checks).
- */
-export async function readMessage<T = Decoded>(c: Context, spec: MessageSpec, schema: Record<string, Check[]> = {}): Promise<T> {
+/** The request as JSON: the query string for a GET that has one, the JSON body otherwise (as in MLflow). */
+export async function requestData(c: Context, m: Message<unknown>): Promise<Record<string, unknown>> {
   const url = new URL(c.req.url);
-  const data = c.req.method === "GET" && url.search.length > 1 ? queryToJson(url.searchParams, spec) : await requestJson(c);
-  const { message, raw } = decodeMessage(data, spec);
-  applySchema(raw, schema);
-  assertProtoParsed(raw, spec);
-  return message as T;
+  if (c.req.method === "GET" && url.search.length > 1) return queryToJson(url.searchParams, m);
+  requireJsonContentType(c);
+  return parseJsonObject(await c.req.text());
+}
+
+/** Decodes an RPC request with its one message declaration. */
+export async function decode<T>(c: Context, m: Message<T>): Promise<T> {
+  return m.decode(await requestData(c, m));
 }
 
 /** Sends a proto-JSON response (snake_case keys; unset fields already omitted by the caller). */
-export function sendJson(c: Context, body: unknown, status = 200): Response {
+export function sendJson(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json" },
   });
-}
-
-/** Encodes a double the way MLflow's proto JSON does: NaN and infinities become strings. */
-export function wireDouble(v: number): number | string {
-  if (Number.isNaN(v)) return "NaN";
-  if (v === Infinity) return "Infinity";
-  if (v === -Infinity) return "-Infinity";
-  return v;
 }

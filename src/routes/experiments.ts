@@ -1,85 +1,140 @@
-/** /experiments/* RPCs (search lives with the search module). */
-import type { App } from "../app";
-import { readMessage, sendJson } from "../protocol/http";
-import { isArray, isString, required, type MessageSpec } from "../protocol/message";
-import { experimentToWire } from "../protocol/wire";
+/** /experiments/* RPCs. */
+import { onExperiment, onExperimentName, onExperiments, scoped, signedIn } from "../auth/access";
+import {
+  CreateExperiment,
+  DeleteExperiment,
+  DeleteExperimentTag,
+  GetExperiment,
+  GetExperimentByName,
+  RestoreExperiment,
+  SearchDatasets,
+  SearchExperiments,
+  SetExperimentTag,
+  UpdateExperiment,
+  datasetSummaryToWire,
+  experimentToWire,
+} from "../protocol/experiments";
+import { pageToWire } from "../protocol/proto-json";
 import * as experiments from "../services/experiments";
-import { rpc } from "./rpc";
+import { searchDatasets } from "../services/inputs";
+import { rpc } from "./route";
 
-const keyValue: MessageSpec = { key: { type: "string" }, value: { type: "string" } };
-const byId: MessageSpec = { experiment_id: { type: "string" } };
-const idSchema = { experiment_id: [required, isString] };
+export const experimentRoutes = [
+  rpc({
+    method: "POST",
+    path: "/experiments/create",
+    request: CreateExperiment,
+    access: signedIn({ grantCreator: "experiment", idOf: (body) => body.experiment_id }),
+    handle: async (m, r) => {
+      const id = await experiments.createExperiment(r.db, r.config, {
+        name: m.name,
+        artifactLocation: m.artifact_location,
+        tags: m.tags.map((t) => ({ key: t.key ?? "", value: t.value })),
+        permissionsEnforced: r.caller !== undefined,
+      });
+      return { experiment_id: id };
+    },
+  }),
 
-export function registerExperimentRoutes(app: App): void {
-  rpc(app, "POST", "/experiments/create", async (c) => {
-    const m = await readMessage<{ name: string; artifact_location?: string; tags?: { key?: string; value?: string }[] }>(
-      c,
-      { name: { type: "string" }, artifact_location: { type: "string" }, tags: { type: "message", repeated: true, fields: keyValue } },
-      { name: [required, isString], artifact_location: [isString], tags: [isArray] },
-    );
-    const id = await experiments.createExperiment(c.var.database().db, c.var.config.defaultArtifactRoot, {
-      name: m.name,
-      artifactLocation: m.artifact_location,
-      tags: (m.tags ?? []).map((t) => ({ key: t.key ?? "", value: t.value })),
-    });
-    return sendJson(c, { experiment_id: id });
-  });
+  rpc({
+    method: "GET",
+    path: "/experiments/get",
+    request: GetExperiment,
+    access: (m) => onExperiment("read", m.experiment_id),
+    handle: async (m, r) => ({ experiment: experimentToWire(await experiments.getExperiment(r.db, m.experiment_id)) }),
+  }),
 
-  rpc(app, "GET", "/experiments/get", async (c) => {
-    const m = await readMessage<{ experiment_id: string }>(c, byId, idSchema);
-    const row = await experiments.getExperiment(c.var.database().db, m.experiment_id);
-    return sendJson(c, { experiment: experimentToWire(row) });
-  });
+  rpc({
+    method: "GET",
+    path: "/experiments/get-by-name",
+    request: GetExperimentByName,
+    access: (m) => onExperimentName("read", m.experiment_name),
+    handle: async (m, r) => ({ experiment: experimentToWire(await experiments.getExperimentByName(r.db, m.experiment_name)) }),
+  }),
 
-  rpc(app, "GET", "/experiments/get-by-name", async (c) => {
-    const m = await readMessage<{ experiment_name: string }>(
-      c,
-      { experiment_name: { type: "string" } },
-      { experiment_name: [required, isString] },
-    );
-    const row = await experiments.getExperimentByName(c.var.database().db, m.experiment_name);
-    return sendJson(c, { experiment: experimentToWire(row) });
-  });
+  rpc({
+    method: "POST",
+    path: "/experiments/delete",
+    request: DeleteExperiment,
+    access: (m) => onExperiment("delete", m.experiment_id),
+    handle: async (m, r) => {
+      await experiments.deleteExperiment(r.db, m.experiment_id);
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/experiments/delete", async (c) => {
-    const m = await readMessage<{ experiment_id: string }>(c, byId, idSchema);
-    await experiments.deleteExperiment(c.var.database().db, m.experiment_id);
-    return sendJson(c, {});
-  });
+  rpc({
+    method: "POST",
+    path: "/experiments/restore",
+    request: RestoreExperiment,
+    access: (m) => onExperiment("delete", m.experiment_id),
+    handle: async (m, r) => {
+      await experiments.restoreExperiment(r.db, m.experiment_id);
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/experiments/restore", async (c) => {
-    const m = await readMessage<{ experiment_id: string }>(c, byId, idSchema);
-    await experiments.restoreExperiment(c.var.database().db, m.experiment_id);
-    return sendJson(c, {});
-  });
+  rpc({
+    method: "POST",
+    path: "/experiments/update",
+    request: UpdateExperiment,
+    access: (m) => onExperiment("update", m.experiment_id),
+    handle: async (m, r) => {
+      await experiments.renameExperiment(r.db, m.experiment_id, m.new_name);
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/experiments/update", async (c) => {
-    const m = await readMessage<{ experiment_id: string; new_name: string }>(
-      c,
-      { ...byId, new_name: { type: "string" } },
-      { ...idSchema, new_name: [isString, required] },
-    );
-    await experiments.renameExperiment(c.var.database().db, m.experiment_id, m.new_name);
-    return sendJson(c, {});
-  });
+  rpc({
+    method: "POST",
+    path: "/experiments/set-experiment-tag",
+    request: SetExperimentTag,
+    access: (m) => onExperiment("update", m.experiment_id),
+    handle: async (m, r) => {
+      await experiments.setExperimentTag(r.db, m.experiment_id, m.key, m.value ?? "");
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/experiments/set-experiment-tag", async (c) => {
-    const m = await readMessage<{ experiment_id: string; key: string; value?: string }>(
-      c,
-      { ...byId, ...keyValue },
-      { ...idSchema, key: [required, isString], value: [isString] },
-    );
-    await experiments.setExperimentTag(c.var.database().db, m.experiment_id, m.key, m.value ?? "");
-    return sendJson(c, {});
-  });
+  rpc({
+    method: "POST",
+    path: "/experiments/delete-experiment-tag",
+    request: DeleteExperimentTag,
+    access: (m) => onExperiment("update", m.experiment_id),
+    handle: async (m, r) => {
+      await experiments.deleteExperimentTag(r.db, m.experiment_id, m.key);
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/experiments/delete-experiment-tag", async (c) => {
-    const m = await readMessage<{ experiment_id: string; key: string }>(
-      c,
-      { ...byId, key: { type: "string" } },
-      { ...idSchema, key: [required, isString] },
-    );
-    await experiments.deleteExperimentTag(c.var.database().db, m.experiment_id, m.key);
-    return sendJson(c, {});
-  });
-}
+  rpc({
+    method: ["POST", "GET"],
+    path: "/experiments/search",
+    request: SearchExperiments,
+    access: scoped("experiment"),
+    handle: async (m, r) => {
+      const page = await experiments.searchExperiments(r.db, {
+        filter: m.filter,
+        viewType: m.view_type,
+        maxResults: m.max_results,
+        orderBy: m.order_by,
+        pageToken: m.page_token,
+        scope: await r.readScope("experiment"),
+      });
+      return pageToWire("experiments", page.items.map(experimentToWire), page.nextPageToken);
+    },
+  }),
+
+  // MLflow serves this one only under /ajax-api (the UI's route).
+  rpc({
+    method: "POST",
+    path: "/experiments/search-datasets",
+    only: "ajax-api",
+    request: SearchDatasets,
+    access: (m) => onExperiments("read", m.experiment_ids),
+    handle: async (m, r) => {
+      const summaries = await searchDatasets(r.db, m.experiment_ids);
+      return summaries.length > 0 ? { dataset_summaries: summaries.map(datasetSummaryToWire) } : {};
+    },
+  }),
+];

@@ -1,197 +1,207 @@
 /** /runs/* RPCs. */
-import type { App } from "../app";
-import { readMessage, sendJson } from "../protocol/http";
-import { isArray, isFloatLike, isIntLike, isString, required, type MessageSpec } from "../protocol/message";
-import { runInfoToWire, runToWire } from "../protocol/wire";
-import { authenticatedUsername } from "../auth/state";
+import { onExperiment, onRun, scoped } from "../auth/access";
+import { keyValue } from "../protocol/message";
+import { pageToWire } from "../protocol/proto-json";
+import {
+  CreateRun,
+  DeleteRun,
+  DeleteTag,
+  GetRun,
+  LogBatch,
+  LogInputs,
+  LogMetric,
+  LogOutputs,
+  LogParam,
+  RestoreRun,
+  SearchRuns,
+  SetTag,
+  UpdateRun,
+  runInfoToWire,
+  runToWire,
+  type Metric,
+} from "../protocol/runs";
+import * as inputs from "../services/inputs";
 import * as runs from "../services/runs";
-import { rpc } from "./rpc";
+import { SEARCH_MAX_RESULTS_DEFAULT } from "../services/paging";
+import { rpc } from "./route";
 
-const RUN_STATUSES = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"] as const;
-const keyValue: MessageSpec = { key: { type: "string" }, value: { type: "string" } };
-const runRef: MessageSpec = { run_id: { type: "string" }, run_uuid: { type: "string" } };
-const metricFields: MessageSpec = {
-  key: { type: "string" },
-  value: { type: "double" },
-  timestamp: { type: "int64" },
-  step: { type: "int64" },
-  model_id: { type: "string" },
-  dataset_name: { type: "string" },
-  dataset_digest: { type: "string" },
-};
+const metricInput = (x: Metric): runs.MetricInput => ({
+  key: x.key ?? "",
+  value: x.value ?? 0,
+  timestamp: x.timestamp ?? 0,
+  step: x.step,
+  model_id: x.model_id,
+  dataset_name: x.dataset_name,
+  dataset_digest: x.dataset_digest,
+});
 
-interface RunRef {
-  run_id?: string;
-  run_uuid?: string;
-}
-interface KeyValue {
-  key?: string;
-  value?: string;
-}
-interface WireMetric {
-  key?: string;
-  value?: number;
-  timestamp?: number;
-  step?: number;
-  model_id?: string;
-  dataset_name?: string;
-  dataset_digest?: string;
-}
+export const runRoutes = [
+  rpc({
+    method: "POST",
+    path: "/runs/create",
+    request: CreateRun,
+    // MLflow's client omits experiment_id for the default experiment "0".
+    access: (m) => onExperiment("update", m.experiment_id || "0"),
+    handle: async (m, r) => {
+      const run = await runs.createRun(r.db, {
+        experimentId: m.experiment_id,
+        // Audit: with auth on, a run created without a user belongs to the authenticated identity.
+        userId: m.user_id || r.caller?.username,
+        runName: m.run_name,
+        startTime: m.start_time,
+        tags: m.tags.map(keyValue),
+      });
+      return { run: runToWire(run, { outputs: false }) };
+    },
+  }),
 
-const runIdOf = (m: RunRef) => m.run_id || m.run_uuid || "";
-const kv = (t: KeyValue) => ({ key: t.key ?? "", value: t.value ?? "" });
+  rpc({
+    method: "GET",
+    path: "/runs/get",
+    request: GetRun,
+    access: (m) => onRun("read", m.run_id),
+    handle: async (m, r) => ({ run: runToWire(await runs.getRun(r.db, m.run_id)) }),
+  }),
 
-/** MLflow's LogBatch schema: each entry's required fields, reported with their JSON path. */
-function requireEntries(items: unknown, name: string, fields: string[]): void {
-  if (!Array.isArray(items)) return;
-  items.forEach((item, idx) => {
-    for (const f of fields) {
-      const v = (item as Record<string, unknown> | null)?.[f];
-      if (v === undefined || v === null || v === "") {
-        throw runs.missingEntryField(`${name}[${idx}].${f}`);
-      }
-    }
-  });
-}
+  rpc({
+    method: "POST",
+    path: "/runs/update",
+    request: UpdateRun,
+    access: (m) => onRun("update", m.run_id),
+    handle: async (m, r) => {
+      const info = await runs.updateRun(r.db, m.run_id, { status: m.status, endTime: m.end_time, name: m.run_name });
+      return { run_info: runInfoToWire(info) };
+    },
+  }),
 
-export function registerRunRoutes(app: App): void {
-  rpc(app, "POST", "/runs/create", async (c) => {
-    const m = await readMessage<{ experiment_id?: string; user_id?: string; run_name?: string; start_time?: number; tags?: KeyValue[] }>(
-      c,
-      {
-        experiment_id: { type: "string" },
-        user_id: { type: "string" },
-        run_name: { type: "string" },
-        start_time: { type: "int64" },
-        tags: { type: "message", repeated: true, fields: keyValue },
-      },
-      { experiment_id: [isString], start_time: [isIntLike], run_name: [isString] },
-    );
-    const run = await runs.createRun(c.var.database().db, {
-      experimentId: m.experiment_id,
-      // Audit: with auth on, a run created without a user belongs to the authenticated identity.
-      userId: m.user_id || authenticatedUsername(c),
-      runName: m.run_name,
-      startTime: m.start_time,
-      tags: (m.tags ?? []).map(kv),
-    });
-    return sendJson(c, { run: runToWire(run, { outputs: false }) });
-  });
+  rpc({
+    method: "POST",
+    path: "/runs/delete",
+    request: DeleteRun,
+    access: (m) => onRun("delete", m.run_id),
+    handle: async (m, r) => {
+      await runs.deleteRun(r.db, m.run_id);
+      return {};
+    },
+  }),
 
-  rpc(app, "GET", "/runs/get", async (c) => {
-    const m = await readMessage<RunRef>(c, runRef, { run_id: [required, isString] });
-    const run = await runs.getRun(c.var.database().db, runIdOf(m));
-    return sendJson(c, { run: runToWire(run) });
-  });
+  rpc({
+    method: "POST",
+    path: "/runs/restore",
+    request: RestoreRun,
+    access: (m) => onRun("delete", m.run_id),
+    handle: async (m, r) => {
+      await runs.restoreRun(r.db, m.run_id);
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/runs/update", async (c) => {
-    const m = await readMessage<RunRef & { status?: string; end_time?: number; run_name?: string }>(
-      c,
-      { ...runRef, status: { type: "enum", values: RUN_STATUSES }, end_time: { type: "int64" }, run_name: { type: "string" } },
-      { run_id: [required, isString], end_time: [isIntLike], status: [isString], run_name: [isString] },
-    );
-    const info = await runs.updateRun(c.var.database().db, runIdOf(m), { status: m.status, endTime: m.end_time, name: m.run_name });
-    return sendJson(c, { run_info: runInfoToWire(info) });
-  });
+  rpc({
+    method: "POST",
+    path: "/runs/log-metric",
+    request: LogMetric,
+    access: (m) => onRun("update", m.run_id),
+    handle: async (m, r) => {
+      await runs.logMetric(r.db, m.run_id, metricInput(m));
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/runs/delete", async (c) => {
-    const m = await readMessage<RunRef>(c, { run_id: { type: "string" } }, { run_id: [required, isString] });
-    await runs.deleteRun(c.var.database().db, m.run_id!);
-    return sendJson(c, {});
-  });
+  rpc({
+    method: "POST",
+    path: "/runs/log-parameter",
+    request: LogParam,
+    access: (m) => onRun("update", m.run_id),
+    handle: async (m, r) => {
+      await runs.logParam(r.db, m.run_id, m.key, m.value ?? "");
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/runs/restore", async (c) => {
-    const m = await readMessage<RunRef>(c, { run_id: { type: "string" } }, { run_id: [required, isString] });
-    await runs.restoreRun(c.var.database().db, m.run_id!);
-    return sendJson(c, {});
-  });
+  rpc({
+    method: "POST",
+    path: "/runs/set-tag",
+    request: SetTag,
+    access: (m) => onRun("update", m.run_id),
+    handle: async (m, r) => {
+      await runs.setTag(r.db, m.run_id, m.key, m.value ?? "");
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/runs/log-metric", async (c) => {
-    const m = await readMessage<RunRef & WireMetric>(
-      c,
-      { ...runRef, ...metricFields },
-      {
-        run_id: [required, isString],
-        key: [required, isString],
-        value: [required, isFloatLike],
-        timestamp: [isIntLike, required],
-        step: [isIntLike],
-        model_id: [isString],
-        dataset_name: [isString],
-        dataset_digest: [isString],
-      },
-    );
-    await runs.logBatch(
-      c.var.database().db,
-      runIdOf(m),
-      {
-        metrics: [{ key: m.key!, value: m.value!, timestamp: m.timestamp!, step: m.step, model_id: m.model_id, dataset_name: m.dataset_name, dataset_digest: m.dataset_digest }],
-        params: [],
-        tags: [],
-      },
-      "metric",
-    );
-    return sendJson(c, {});
-  });
+  rpc({
+    method: "POST",
+    path: "/runs/delete-tag",
+    request: DeleteTag,
+    access: (m) => onRun("update", m.run_id),
+    handle: async (m, r) => {
+      await runs.deleteTag(r.db, m.run_id, m.key);
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/runs/log-parameter", async (c) => {
-    const m = await readMessage<RunRef & KeyValue>(c, { ...runRef, ...keyValue }, {
-      run_id: [required, isString],
-      key: [required, isString],
-      value: [isString],
-    });
-    await runs.logBatch(c.var.database().db, runIdOf(m), { metrics: [], params: [kv(m)], tags: [] }, "param");
-    return sendJson(c, {});
-  });
+  rpc({
+    method: "POST",
+    path: "/runs/log-batch",
+    request: LogBatch,
+    access: (m) => onRun("update", m.run_id),
+    handle: async (m, r) => {
+      await runs.logBatch(r.db, m.run_id, { metrics: m.metrics.map(metricInput), params: m.params.map(keyValue), tags: m.tags.map(keyValue) });
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/runs/set-tag", async (c) => {
-    const m = await readMessage<RunRef & KeyValue>(c, { ...runRef, ...keyValue }, {
-      run_id: [required, isString],
-      key: [required, isString],
-      value: [isString],
-    });
-    await runs.logBatch(c.var.database().db, runIdOf(m), { metrics: [], params: [], tags: [kv(m)] }, "tag");
-    return sendJson(c, {});
-  });
+  rpc({
+    method: "POST",
+    path: "/runs/log-inputs",
+    request: LogInputs,
+    access: (m) => onRun("update", m.run_id),
+    handle: async (m, r) => {
+      const datasets = m.datasets.map((d) => ({
+        tags: d.tags.map(keyValue),
+        dataset: {
+          name: d.dataset?.name ?? "",
+          digest: d.dataset?.digest ?? "",
+          sourceType: d.dataset?.source_type ?? "",
+          source: d.dataset?.source ?? "",
+          schema: d.dataset?.schema ?? null,
+          profile: d.dataset?.profile ?? null,
+        },
+      }));
+      await inputs.logInputs(r.db, m.run_id, datasets, m.models.map((x) => x.model_id ?? ""));
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/runs/delete-tag", async (c) => {
-    const m = await readMessage<RunRef & { key: string }>(c, { run_id: { type: "string" }, key: { type: "string" } }, {
-      run_id: [required, isString],
-      key: [required, isString],
-    });
-    await runs.deleteTag(c.var.database().db, m.run_id!, m.key);
-    return sendJson(c, {});
-  });
+  rpc({
+    method: "POST",
+    path: "/runs/outputs",
+    request: LogOutputs,
+    access: (m) => onRun("update", m.run_id),
+    handle: async (m, r) => {
+      await inputs.logOutputs(r.db, m.run_id, m.models.map((x) => ({ modelId: x.model_id ?? "", step: x.step ?? 0 })));
+      return {};
+    },
+  }),
 
-  rpc(app, "POST", "/runs/log-batch", async (c) => {
-    const m = await readMessage<{ run_id: string; metrics?: WireMetric[]; params?: KeyValue[]; tags?: KeyValue[] }>(
-      c,
-      {
-        run_id: { type: "string" },
-        metrics: { type: "message", repeated: true, fields: metricFields },
-        params: { type: "message", repeated: true, fields: keyValue },
-        tags: { type: "message", repeated: true, fields: keyValue },
-      },
-      {
-        run_id: [isString, required],
-        metrics: [isArray, (raw) => requireEntries(raw.data.metrics, "metrics", ["key", "value", "timestamp"])],
-        params: [isArray, (raw) => requireEntries(raw.data.params, "params", ["key"])],
-        tags: [isArray, (raw) => requireEntries(raw.data.tags, "tags", ["key"])],
-      },
-    );
-    await runs.logBatch(c.var.database().db, m.run_id, {
-      metrics: (m.metrics ?? []).map((x) => ({
-        key: x.key ?? "",
-        value: x.value ?? 0,
-        timestamp: x.timestamp ?? 0,
-        step: x.step,
-        model_id: x.model_id,
-        dataset_name: x.dataset_name,
-        dataset_digest: x.dataset_digest,
-      })),
-      params: (m.params ?? []).map(kv),
-      tags: (m.tags ?? []).map(kv),
-    });
-    return sendJson(c, {});
-  });
-}
+  rpc({
+    method: ["POST", "GET"],
+    path: "/runs/search",
+    request: SearchRuns,
+    // Unreadable experiments are dropped before the query, so the answer says nothing about them.
+    access: scoped("experiment"),
+    handle: async (m, r) => {
+      const experimentIds = await r.readable("experiment", m.experiment_ids);
+      if (m.experiment_ids.length > 0 && experimentIds.length === 0) return {};
+      const page = await runs.searchRuns(r.db, {
+        experimentIds,
+        filter: m.filter,
+        viewType: m.run_view_type ?? "ACTIVE_ONLY",
+        maxResults: m.max_results ?? SEARCH_MAX_RESULTS_DEFAULT,
+        orderBy: m.order_by,
+        pageToken: m.page_token,
+      });
+      return pageToWire("runs", page.items.map((x) => runToWire(x)), page.nextPageToken);
+    },
+  }),
+];

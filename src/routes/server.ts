@@ -1,19 +1,21 @@
-/** Server-level routes: health, version, server-info, and the UI's telemetry stub. */
-import type { App } from "../app";
+/** Server-level routes: health, version and server-info. */
+import { publicAccess, signedIn } from "../auth/access";
 import type { ArtifactConfig } from "../artifacts/config";
 import type { Config } from "../env";
-import { sendJson } from "../protocol/http";
-import { rpcPaths } from "./rpc";
+import { route, rpc } from "./route";
 
 /** The MLflow version whose REST contract we implement; clients gate features on it. */
 export const MLFLOW_COMPAT_VERSION = "3.18.0";
 
-export function registerServerRoutes(app: App): void {
-  app.get("/health", (c) => c.text("OK"));
-  app.get("/version", (c) => c.text(MLFLOW_COMPAT_VERSION));
-  app.get(rpcPaths("/server-info", 3)[0]!, (c) => sendJson(c, serverInfo(c.var.config)));
-  app.get(rpcPaths("/server-info", 3)[1]!, (c) => sendJson(c, serverInfo(c.var.config)));
-}
+const plain = (text: string) => new Response(text, { headers: { "content-type": "text/plain; charset=utf-8" } });
+const nothing = async () => ({});
+
+export const serverRoutes = [
+  // Liveness only, answered without credentials (src/auth/middleware.ts PUBLIC_PATHS).
+  route({ method: "GET", paths: ["/health"], request: nothing, access: publicAccess, handle: () => plain("OK") }),
+  route({ method: "GET", paths: ["/version"], request: nothing, access: signedIn(), handle: () => plain(MLFLOW_COMPAT_VERSION) }),
+  rpc({ method: "GET", path: "/server-info", version: 3, request: nothing, access: signedIn(), handle: (_m, r) => serverInfo(r.config) }),
+];
 
 /**
  * The fields MLflow 3.18's server-info reports (`build_server_info_payload` in

@@ -7,7 +7,8 @@
 import { MlflowError } from "../errors";
 import { groupTokens, joinKeywordComparisons } from "./group";
 import { tokenize } from "./lexer";
-import { parsePyTuple, pyRepr } from "./py-literal";
+import { pyRepr } from "../lib/python-repr";
+import { parsePyTuple } from "./py-literal";
 
 export type LoggedModelEntity = "attributes" | "metrics" | "params" | "tags";
 

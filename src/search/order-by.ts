@@ -11,7 +11,7 @@ import { translateRunAttributeAlias } from "./ast";
 import { tokenize } from "./lexer";
 import { groupTokens } from "./group";
 import { EXPERIMENT_ATTRIBUTES, RUN_ORDER_BY_ATTRIBUTES, fail, resolveIdentifier } from "./parser";
-import { pyList } from "./py-literal";
+import { pyList } from "../lib/python-repr";
 
 /** POSIX `shlex.split` (no comments); null when a quote or escape is left open. */
 export function shlexSplit(s: string): string[] | null {

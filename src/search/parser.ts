@@ -12,10 +12,9 @@ import type { Comparator, EntityType, Filter, FilterClause, FilterValue } from "
 import { translateRunAttributeAlias } from "./ast";
 import { tokenize } from "./lexer";
 import { groupTokens, joinKeywordComparisons, type Node } from "./group";
-import { parsePyTuple, pyFloatStr, pyIntString, pyList, pyRepr, pySet } from "./py-literal";
+import { pyFloatStr, pyIntString, pyList, pyRepr, pySet } from "../lib/python-repr";
+import { parsePyTuple } from "./py-literal";
 
-// Re-exported for the registry/logged-model filter modules that share these helpers.
-export { pyList, pySet };
 
 export function fail(message: string): never {
   throw MlflowError.invalidParameter(message);

@@ -4,7 +4,7 @@
  * both quote characters, since MLflow never unescapes) make it throw.
  */
 import type { Filter, FilterClause, FilterValue, OrderByClause } from "./ast";
-import { pyRepr } from "./py-literal";
+import { pyRepr } from "../lib/python-repr";
 
 const PREFIX: Record<FilterClause["type"], string> = {
   metric: "metrics",

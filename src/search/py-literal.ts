@@ -9,6 +9,8 @@
  * Python behaviour MLflow's messages and parsing leak (int(), str(float), repr()).
  */
 
+import { pyRepr } from "../lib/python-repr";
+
 export type PyItem = { kind: "str"; value: string } | { kind: "other"; text: string };
 
 export type PyLiteralResult =
@@ -201,45 +203,4 @@ export function parsePyTuple(text: string): PyLiteralResult {
   }
   const flat: PyItem[] = items.map((a) => (a.kind === "tuple" ? { kind: "other", text: "(...)" } : a));
   return { ok: true, tuple, items: flat };
-}
-
-/** Python's repr of a string, for error messages that quote list contents. */
-export function pyRepr(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = "";
-  for (const ch of s) {
-    if (ch === "\\") out += "\\\\";
-    else if (ch === q) out += "\\" + q;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else out += ch;
-  }
-  return q + out + q;
-}
-
-/** Python-style rendering of a set/list of strings, for messages that echo MLflow's. */
-export const pySet = (xs: Iterable<string>) => `{${[...xs].map(pyRepr).join(", ")}}`;
-export const pyList = (xs: Iterable<string>) => `[${[...xs].map(pyRepr).join(", ")}]`;
-
-/** Python's `int(str)`: optional sign and surrounding whitespace, `_` between digits. */
-export function pyIntString(s: string): string | null {
-  const m = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/u.exec(s);
-  if (!m) return null;
-  const digits = m[2]!.replace(/_/g, "").replace(/^0+(?=\d)/, "");
-  return (m[1] === "-" && digits !== "0" ? "-" : "") + digits;
-}
-
-/** Python's `str(float)`, for the one message that echoes a float back. */
-export function pyFloatStr(v: number): string {
-  if (Number.isNaN(v)) return "nan";
-  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e16 || a < 1e-4)) {
-    const [m, e] = v.toExponential().split("e");
-    const n = Number(e);
-    return `${m}e${n < 0 ? "-" : "+"}${String(Math.abs(n)).padStart(2, "0")}`;
-  }
-  const s = String(v);
-  return /[.e]/.test(s) ? s : `${s}.0`;
 }

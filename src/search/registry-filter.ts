@@ -10,8 +10,8 @@ import { MlflowError } from "../errors";
 import { groupTokens, joinKeywordComparisons, type Node } from "./group";
 import { tokenize } from "./lexer";
 import { shlexSplit } from "./order-by";
-import { fail, pyList, pySet, stringListValues, trimBackticks } from "./parser";
-import { pyRepr } from "./py-literal";
+import { pyList, pyRepr, pySet } from "../lib/python-repr";
+import { fail, stringListValues, trimBackticks } from "./parser";
 
 export type RegistryValue = { kind: "string"; value: string } | { kind: "list"; values: string[] } | { kind: "number"; value: number; integer: boolean };
 

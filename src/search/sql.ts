@@ -30,7 +30,7 @@ import {
 } from "../db/schema/tracking";
 import type { Comparator, Filter, FilterClause, FilterValue, OrderByClause } from "./ast";
 import { translateRunAttributeAlias } from "./ast";
-import { pyIntString } from "./py-literal";
+import { pyIntString } from "../lib/python-repr";
 
 const RUN_NAME_TAG = "mlflow.runName";
 const DATASET_CONTEXT_TAG = "mlflow.data.context";

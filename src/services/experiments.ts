@@ -2,7 +2,14 @@
 import type { Db } from "../db/client";
 import { sqlState } from "../db/client";
 import * as repo from "../db/experiments";
+import { searchExperimentsPage } from "../db/search";
+import { validateNewExperimentLocation } from "../artifacts/locations";
+import type { ReadScope } from "../auth/access";
+import type { Config } from "../env";
 import { MlflowError } from "../errors";
+import type { ViewType } from "./paging";
+import { experimentFilterToSql, experimentOrderByToSql, parseExperimentFilter, parseExperimentOrderBy } from "../search";
+import { paginate, readPageToken, stagesFor, validateMaxResults, type Page } from "./paging";
 import { LIMITS, exceedsMaximumLength, parseExperimentId, validateExperimentName, validateExperimentTag } from "./validation";
 
 export const DEFAULT_EXPERIMENT_ID = 0;
@@ -22,14 +29,19 @@ function mustBeActive(id: number, stage: string): void {
   }
 }
 
-export async function createExperiment(
-  db: Db,
-  defaultArtifactRoot: string,
-  input: { name: string; artifactLocation?: string; tags: { key: string; value?: string }[] },
-): Promise<string> {
+export interface NewExperiment {
+  name: string;
+  artifactLocation?: string;
+  tags: { key: string; value?: string }[];
+  /** With permissions on, locations inside our store are the server's to choose (see artifacts/locations.ts). */
+  permissionsEnforced: boolean;
+}
+
+export async function createExperiment(db: Db, config: Config, input: NewExperiment): Promise<string> {
   const name = validateExperimentName(input.name);
   const location = input.artifactLocation ? input.artifactLocation : null;
   if (location && location.length > LIMITS.artifactLocation) throw exceedsMaximumLength("artifact_location", LIMITS.artifactLocation);
+  if (location) validateNewExperimentLocation(location, config.artifacts, input.permissionsEnforced);
   const tags = input.tags.map((t) => {
     validateExperimentTag(t.key, t.value);
     return { key: t.key, value: t.value ?? "" };
@@ -38,7 +50,7 @@ export async function createExperiment(
     const id = await repo.insertExperiment(db, {
       name,
       artifactLocation: location,
-      artifactPrefix: artifactPrefix(defaultArtifactRoot),
+      artifactPrefix: artifactPrefix(config.defaultArtifactRoot),
       tags: dedupeLastWins(tags),
       now: Date.now(),
     });
@@ -108,4 +120,26 @@ export async function deleteExperimentTag(db: Db, rawId: string, key: string): P
   if (stage === undefined) throw notFound(id);
   mustBeActive(id, stage);
   if (!deleted) throw MlflowError.notFound(`No tag with name: ${key} in experiment with id ${rawId}`);
+}
+
+export interface SearchExperimentsRequest {
+  filter?: string;
+  viewType?: ViewType;
+  maxResults?: number;
+  orderBy: string[];
+  pageToken?: string;
+  /** What the caller may read (null: everything). */
+  scope: ReadScope | null;
+}
+
+export async function searchExperiments(db: Db, r: SearchExperimentsRequest): Promise<Page<repo.ExperimentRow>> {
+  const maxResults = validateMaxResults(r.maxResults);
+  const where = experimentFilterToSql(parseExperimentFilter(r.filter));
+  const orderBy = experimentOrderByToSql(parseExperimentOrderBy(r.orderBy));
+  const offset = readPageToken(r.pageToken);
+  const stages = stagesFor(r.viewType);
+  if (stages.length === 0) return { items: [] };
+  if (r.scope && "include" in r.scope && r.scope.include.length === 0) return { items: [] };
+  const rows = await searchExperimentsPage(db, { where, orderBy, offset, limit: maxResults + 1, stages, scope: r.scope });
+  return paginate(rows, offset, maxResults);
 }

@@ -5,7 +5,8 @@ import { loggedModelOrderBy, loggedModelWhere, type DatasetFilter, type LoggedMo
 import { MlflowError } from "../errors";
 import { randomRunName } from "../lib/run-names";
 import { parseLoggedModelFilter } from "../search/logged-model-filter";
-import { pyRepr } from "../search/py-literal";
+import { pyJson, pyRepr } from "../lib/python-repr";
+import { paginate, type Page } from "./paging";
 import { parseExperimentId, sanitizeMetricValue } from "./validation";
 
 export type { LoggedModelJson } from "../db/logged-models";
@@ -93,19 +94,6 @@ interface PageToken {
   offset: number;
 }
 
-/** Python's json.dumps with its default separators, for tokens byte-identical to MLflow's. */
-export function pyJson(v: unknown): string {
-  if (v === null || v === undefined) return "null";
-  if (Array.isArray(v)) return `[${v.map(pyJson).join(", ")}]`;
-  if (typeof v === "object") {
-    return `{${Object.entries(v as Record<string, unknown>)
-      .map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`)
-      .join(", ")}}`;
-  }
-  if (typeof v === "string") return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return JSON.stringify(v);
-}
-
 function encodeToken(t: PageToken): string {
   const bytes = new TextEncoder().encode(pyJson(t));
   return btoa(String.fromCharCode(...bytes));
@@ -141,7 +129,7 @@ export interface SearchLoggedModelsInput {
   pageToken?: string;
 }
 
-export async function searchLoggedModels(db: Db, input: SearchLoggedModelsInput): Promise<{ models: repo.LoggedModelJson[]; nextPageToken?: string }> {
+export async function searchLoggedModels(db: Db, input: SearchLoggedModelsInput): Promise<Page<repo.LoggedModelJson>> {
   if (input.datasets.some((d) => !d.dataset_name)) throw MlflowError.invalidParameter("`dataset_name` in the `datasets` clause must be specified.");
   const filter = input.filter || null;
   const orderBy = input.orderBy.length > 0 ? input.orderBy : null;
@@ -173,9 +161,10 @@ export async function searchLoggedModels(db: Db, input: SearchLoggedModelsInput)
     limit: maxResults + 1,
     offset,
   });
-  if (models.length <= maxResults) return { models };
-  const nextPageToken = encodeToken({ experiment_ids: input.experimentIds, filter_string: filter, order_by: orderBy, offset: offset + maxResults });
-  return { models: models.slice(0, maxResults), nextPageToken };
+  // MLflow's tokens for logged models carry the request, so a page cannot be read with another one.
+  return paginate(models, offset, maxResults, (next) =>
+    encodeToken({ experiment_ids: input.experimentIds, filter_string: filter, order_by: orderBy, offset: next }),
+  );
 }
 
 // ---- metrics linked to models -------------------------------------------------------------------

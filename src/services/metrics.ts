@@ -2,8 +2,8 @@
 import type { Db } from "../db/client";
 import * as repo from "../db/metrics";
 import { MlflowError } from "../errors";
-import type { MetricRow } from "../protocol/wire";
-import { decodePageToken, encodePageToken } from "../search";
+import type { MetricRow } from "../db/runs";
+import { paginate, readPageToken, type Page } from "./paging";
 
 export const MAX_RESULTS_PER_RUN = 2500;
 export const MAX_RUNS_PER_BULK_REQUEST = 100;
@@ -14,17 +14,19 @@ export async function getMetricHistory(
   key: string,
   maxResults: number | undefined,
   pageToken: string | undefined,
-): Promise<{ metrics: MetricRow[]; nextPageToken?: string }> {
+): Promise<Page<MetricRow>> {
   if (maxResults !== undefined && maxResults <= 0) {
     throw MlflowError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer.`);
   }
-  const offset = decodePageToken(pageToken);
-  // One extra row tells whether another page exists, as MLflow does.
+  const offset = readPageToken(pageToken);
+  // Without max_results the whole history is one page.
   const rows = await repo.metricHistory(db, runId, key, offset, maxResults === undefined ? null : maxResults + 1);
-  if (maxResults !== undefined && rows.length === maxResults + 1) {
-    return { metrics: rows.slice(0, maxResults), nextPageToken: encodePageToken(offset + maxResults) };
-  }
-  return { metrics: rows };
+  return maxResults === undefined ? { items: rows } : paginate(rows, offset, maxResults);
+}
+
+/** Whole histories of one metric for many runs (the UI's charts). */
+export function getMetricHistoryOfRuns(db: Db, runIds: string[], key: string, maxResults: number): Promise<(MetricRow & { runId: string })[]> {
+  return repo.metricHistoryOfRuns(db, runIds, key, maxResults);
 }
 
 export interface BulkIntervalRequest {

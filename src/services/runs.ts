@@ -1,14 +1,17 @@
 /** Run lifecycle and logging with the MLflow SQL store's rules; every write is one statement. */
 import type { Db } from "../db/client";
 import * as repo from "../db/runs";
+import type { RunDetails } from "../db/runs";
+import { searchRunsPage } from "../db/search";
 import { MlflowError } from "../errors";
+import { pyRepr } from "../lib/python-repr";
 import { randomRunName } from "../lib/run-names";
-import type { RunDetails } from "../protocol/wire";
+import { parseRunFilter, parseRunOrderBy, runFilterToSql, runOrderByToSql } from "../search";
+import { paginate, readPageToken, stagesFor, validateMaxResults, type Page, type ViewType } from "./paging";
 import { DEFAULT_EXPERIMENT_ID } from "./experiments";
 import { linkRunMetricsToModels } from "./logged-models";
 import {
   parseExperimentId,
-  pythonStr,
   sanitizeMetricValue,
   validateBatchLimits,
   validateMetric,
@@ -120,11 +123,27 @@ export interface BatchInput {
 
 type BatchKind = "batch" | "metric" | "param" | "tag";
 
+export function logMetric(db: Db, runId: string, metric: MetricInput): Promise<void> {
+  return writeLogged(db, runId, { metrics: [metric], params: [], tags: [] }, "metric");
+}
+
+export function logParam(db: Db, runId: string, key: string, value: string): Promise<void> {
+  return writeLogged(db, runId, { metrics: [], params: [{ key, value }], tags: [] }, "param");
+}
+
+export function setTag(db: Db, runId: string, key: string, value: string): Promise<void> {
+  return writeLogged(db, runId, { metrics: [], params: [], tags: [{ key, value }] }, "tag");
+}
+
+export function logBatch(db: Db, runId: string, input: BatchInput): Promise<void> {
+  return writeLogged(db, runId, input, "batch");
+}
+
 /**
- * Validates and writes a batch. Single log-metric/log-parameter/set-tag calls go through here too,
- * with MLflow's error paths for the single forms.
+ * Validates and writes what a log-batch, log-metric, log-parameter or set-tag call carries, in
+ * one statement; `kind` selects MLflow's error paths for the single forms.
  */
-export async function logBatch(db: Db, runId: string, input: BatchInput, kind: BatchKind = "batch"): Promise<void> {
+async function writeLogged(db: Db, runId: string, input: BatchInput, kind: BatchKind): Promise<void> {
   if (kind === "batch") validateRunId(runId);
   const single = kind !== "batch";
   const metrics = input.metrics.map((m, i) => {
@@ -150,7 +169,7 @@ export async function logBatch(db: Db, runId: string, input: BatchInput, kind: B
       );
     }
     const listed = outcome.conflicts
-      .map((c) => `{'key': ${pythonStr(c.key)}, 'old_value': ${pythonStr(c.old_value)}, 'new_value': ${pythonStr(c.new_value)}}`)
+      .map((c) => `{'key': ${pyRepr(c.key)}, 'old_value': ${pyRepr(c.old_value)}, 'new_value': ${pyRepr(c.new_value)}}`)
       .join(", ");
     throw MlflowError.invalidParameter(`Changing param values is not allowed. Params were already logged='[${listed}]' for run ID='${runId}'.`);
   }
@@ -163,9 +182,23 @@ export async function deleteTag(db: Db, runId: string, key: string): Promise<voi
   if (!deleted) throw MlflowError.notFound(`No tag with name: ${key} in run with id ${runId}`);
 }
 
-/** A required field of one batch entry is missing (MLflow reports the entry's JSON path). */
-export function missingEntryField(path: string): MlflowError {
-  return MlflowError.invalidParameter(
-    `Missing value for required parameter '${path}'. See the API docs for more information about request parameters.`,
-  );
+export interface SearchRunsRequest {
+  experimentIds: string[];
+  filter?: string;
+  viewType: ViewType;
+  maxResults: number;
+  orderBy: string[];
+  pageToken?: string;
+}
+
+/** search_runs: MLflow's semantics, one statement per page. */
+export async function searchRuns(db: Db, r: SearchRunsRequest): Promise<Page<RunDetails>> {
+  const maxResults = validateMaxResults(r.maxResults);
+  const where = runFilterToSql(parseRunFilter(r.filter));
+  const orderBy = runOrderByToSql(parseRunOrderBy(r.orderBy));
+  const offset = readPageToken(r.pageToken);
+  const experimentIds = r.experimentIds.map(parseExperimentId);
+  if (experimentIds.length === 0) return { items: [] };
+  const rows = await searchRunsPage(db, experimentIds, { where, orderBy, offset, limit: maxResults + 1, stages: stagesFor(r.viewType) });
+  return paginate(rows, offset, maxResults);
 }

@@ -3,6 +3,7 @@
  * and messages, so that clients see the same failures from us as from `mlflow server`.
  */
 import { MlflowError, compactJson } from "../errors";
+import { pyFloatStr, pyRepr } from "../lib/python-repr";
 
 export const LIMITS = {
   entityKey: 250,
@@ -131,7 +132,7 @@ export function validateMetric(m: MetricInput, path: string): void {
     throw invalidValue(
       joinPath(path, "timestamp"),
       m.timestamp,
-      `metric '${m.key}' (value=${pythonFloat(m.value)}). Timestamp must be a nonnegative long (64-bit integer) `,
+      `metric '${m.key}' (value=${pyFloatStr(m.value)}). Timestamp must be a nonnegative long (64-bit integer) `,
     );
   }
   limitLength("Metric name", LIMITS.entityKey, m.key);
@@ -172,22 +173,9 @@ export function validateUniqueParamKeys(keys: string[]): void {
   }
   if (dupes.length > 0) {
     throw MlflowError.invalidParameter(
-      `Duplicate parameter keys have been submitted: [${dupes.map(pythonStr).join(", ")}]. Please ensure the request contains only one param value per param key.`,
+      `Duplicate parameter keys have been submitted: [${dupes.map(pyRepr).join(", ")}]. Please ensure the request contains only one param value per param key.`,
     );
   }
-}
-
-/** Python's repr of a str, for messages that quote lists of keys. */
-export function pythonStr(s: string): string {
-  return s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
-}
-
-/** Python's str() of a float. */
-export function pythonFloat(v: number): string {
-  if (Number.isNaN(v)) return "nan";
-  if (v === Infinity) return "inf";
-  if (v === -Infinity) return "-inf";
-  return Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
 /** MLflow stores NaN as 0 with a flag and clamps infinities to the largest finite doubles. */

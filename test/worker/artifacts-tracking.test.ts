@@ -92,11 +92,21 @@ describe("upload-artifact (UI)", () => {
     const root = await runRoot(runId);
     const res = await send("POST", `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent("uploads/notes.txt")}`, {
       body: "from the UI",
-      headers: { "content-length": "11" },
+      headers: { "content-length": "11", "content-type": "application/octet-stream" },
     });
     expect(res.status).toBe(200);
     const got = await send("GET", `${PROXY}/artifacts/${root}/uploads/notes.txt`);
     expect(await got.text()).toBe("from the UI");
+  });
+
+  it("refuses the content types a cross-site form can send without a preflight", async () => {
+    const runId = await newRun();
+    const root = await runRoot(runId);
+    for (const type of ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      const res = await send("POST", `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=form.txt`, { body: "x", headers: { "content-type": type } });
+      expect([type, res.status]).toEqual([type, 400]);
+    }
+    expect(await bucket.list(`${PREFIX}/${root}/`)).toMatchObject({ objects: [] });
   });
 
   it("rejects empty, oversized and unaddressed uploads without writing", async () => {

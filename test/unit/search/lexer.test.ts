@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tokenize, type TokenKind } from "../../../src/search/lexer";
-import { parsePyTuple, pyRepr } from "../../../src/search/py-literal";
+import { pyRepr } from "../../../src/lib/python-repr";
+import { parsePyTuple } from "../../../src/search/py-literal";
 import { printFilter, printKey, printOrderBy } from "../../../src/search/print";
 
 const kinds = (s: string) => tokenize(s).filter((t) => t.kind !== "ws").map((t) => [t.kind, t.text] as [TokenKind, string]);

@@ -1,5 +1,5 @@
 /**
- * The management API behind src/routes/auth.ts: users, per-resource grants and bearer tokens. Every
+ * The management API behind src/routes/users.ts: users, per-resource grants and bearer tokens. Every
  * function checks the caller first (admin, self, or MANAGE on the resource, as in MLflow's auth app)
  * and throws PermissionDenied otherwise. Token secrets are returned once, by createToken, and never
  * stored or logged.
@@ -7,12 +7,12 @@
 import type { Db } from "../db/client";
 import * as store from "../db/auth";
 import { MlflowError } from "../errors";
-import type { Principal } from "./authenticate";
-import { effective } from "./authorize";
-import type { AuthConfig } from "./config";
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords";
-import { allows, parsePermission } from "./permissions";
-import { newTokenSecret, sha256Hex } from "./secrets";
+import type { Principal } from "../auth/authenticate";
+import { effective } from "../auth/access";
+import type { AuthConfig } from "../auth/config";
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/passwords";
+import { allows, parsePermission } from "../auth/permissions";
+import { newTokenSecret, sha256Hex } from "../auth/secrets";
 
 export class PermissionDenied extends Error {}
 

@@ -1,31 +1,23 @@
 /** Registered models, tags, aliases and registry search, with the MLflow SQL store's rules. */
 import type { Db } from "../db/client";
 import * as repo from "../db/registry";
-import * as versions from "../db/model-versions";
+import { IS_PROMPT_TAG, type RegistryScope } from "../db/registry-search";
 import { MlflowError } from "../errors";
-import { decodePageToken, encodePageToken } from "../search/page-token";
+import { parseRegisteredModelFilter, parseRegisteredModelOrderBy } from "../search/registry-filter";
+import { paginate, readPageToken, type Page } from "./paging";
 import {
-  parseModelVersionFilter,
-  parseModelVersionOrderBy,
-  parseRegisteredModelFilter,
-  parseRegisteredModelOrderBy,
-} from "../search/registry-filter";
-import { pyList } from "../search/parser";
-import {
-  ACTIVE_STAGES,
   canonicalStage,
   parseVersion,
   STAGES,
   validateAliasName,
   validateAliasNotReserved,
   validateModelName,
-  validateModelVersionTag,
   validateRegisteredModelTag,
 } from "./registry-validation";
 
 export type { ModelVersionJson, RegisteredModelJson } from "../db/registry";
 
-export const IS_PROMPT_TAG = "mlflow.prompt.is_prompt";
+export { IS_PROMPT_TAG };
 
 export function modelNotFound(name: string): MlflowError {
   return MlflowError.notFound(`Registered Model with name=${name} not found`);
@@ -92,8 +84,8 @@ const MAX_REGISTERED_MODELS = 1000;
 
 export async function searchRegisteredModels(
   db: Db,
-  input: { filter?: string; maxResults: number; orderBy?: string[]; pageToken?: string },
-): Promise<{ models: repo.RegisteredModelJson[]; nextPageToken?: string }> {
+  input: { filter?: string; maxResults: number; orderBy?: string[]; pageToken?: string; scope: RegistryScope },
+): Promise<Page<repo.RegisteredModelJson>> {
   if (input.maxResults > MAX_REGISTERED_MODELS) {
     throw MlflowError.invalidParameter(
       `Invalid value for request parameter max_results. It must be at most ${MAX_REGISTERED_MODELS}, but got value ${input.maxResults}`,
@@ -101,34 +93,12 @@ export async function searchRegisteredModels(
   }
   const clauses = parseRegisteredModelFilter(input.filter);
   const order = parseRegisteredModelOrderBy(input.orderBy);
-  const offset = decodePageToken(input.pageToken);
-  const limit = Math.max(input.maxResults, 0) + 1;
-  const rows = await repo.searchRegisteredModels(db, { clauses, order, limit, offset });
-  if (rows.length < limit) return { models: rows };
-  return { models: rows.slice(0, input.maxResults), nextPageToken: encodePageToken(offset + input.maxResults) };
-}
-
-const MAX_MODEL_VERSIONS = 200_000;
-
-export async function searchModelVersions(
-  db: Db,
-  input: { filter?: string; maxResults: number; orderBy?: string[]; pageToken?: string },
-): Promise<{ versions: repo.ModelVersionJson[]; nextPageToken?: string }> {
-  if (!Number.isInteger(input.maxResults) || input.maxResults < 1) {
+  if (input.maxResults < 1) {
     throw MlflowError.invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${input.maxResults}`);
   }
-  if (input.maxResults > MAX_MODEL_VERSIONS) {
-    throw MlflowError.invalidParameter(
-      `Invalid value for request parameter max_results. It must be at most ${MAX_MODEL_VERSIONS}, but got value ${input.maxResults}`,
-    );
-  }
-  const clauses = parseModelVersionFilter(input.filter);
-  const order = parseModelVersionOrderBy(input.orderBy);
-  const offset = decodePageToken(input.pageToken);
-  const limit = input.maxResults + 1;
-  const rows = await versions.searchModelVersions(db, { clauses, order, limit, offset });
-  if (rows.length < limit) return { versions: rows };
-  return { versions: rows.slice(0, input.maxResults), nextPageToken: encodePageToken(offset + input.maxResults) };
+  const offset = readPageToken(input.pageToken);
+  const rows = await repo.searchRegisteredModels(db, { clauses, order, limit: input.maxResults + 1, offset, scope: input.scope });
+  return paginate(rows, offset, input.maxResults);
 }
 
 export async function getLatestVersions(db: Db, name: string, stages: string[]): Promise<repo.ModelVersionJson[]> {
@@ -147,11 +117,11 @@ export async function setRegisteredModelTag(db: Db, name: string, key: string, v
 
 export async function deleteRegisteredModelTag(db: Db, name: string, key: string): Promise<void> {
   const valid = validateModelName(name);
-  validateKey(key);
+  validateTagKey(key);
   if (!(await repo.deleteRegisteredModelTag(db, valid, key))) throw modelNotFound(valid);
 }
 
-function validateKey(key: string): void {
+export function validateTagKey(key: string): void {
   validateRegisteredModelTag(key, null);
 }
 
@@ -184,65 +154,4 @@ export async function getVersionByAlias(db: Db, name: string, alias: string): Pr
   if (found.version === null) throw MlflowError.invalidParameter(`Registered model alias ${alias} not found.`);
   if (!found.model) throw versionNotFound(valid, found.version);
   return found.model;
-}
-
-// ---- simple model-version operations --------------------------------------------------------------
-
-export async function getModelVersion(db: Db, name: string, version: string): Promise<repo.ModelVersionJson> {
-  const valid = validateModelName(name);
-  const v = parseVersion(version);
-  const mv = await versions.findModelVersion(db, valid, v);
-  if (!mv) throw versionNotFound(valid, v);
-  return mv;
-}
-
-export async function updateModelVersion(db: Db, name: string, version: string, description: string | null): Promise<repo.ModelVersionJson> {
-  const valid = validateModelName(name);
-  const v = parseVersion(version);
-  const mv = await versions.updateModelVersionDescription(db, valid, v, description, Date.now());
-  if (!mv) throw versionNotFound(valid, v);
-  return mv;
-}
-
-export async function transitionStage(db: Db, name: string, version: string, stage: string, archive: boolean): Promise<repo.ModelVersionJson> {
-  const canonical = canonicalStage(stage);
-  if (archive && !ACTIVE_STAGES.includes(canonical)) {
-    // MLflow raises this without an error code (a 500); it is a client error, so we answer 400.
-    throw MlflowError.invalidParameter(
-      `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are ${pyList(ACTIVE_STAGES)}`,
-    );
-  }
-  const valid = validateModelName(name);
-  const v = parseVersion(version);
-  const mv = await versions.transitionStage(db, { name: valid, version: v, stage: canonical, archiveOthers: archive, now: Date.now() });
-  if (!mv) throw versionNotFound(valid, v);
-  return mv;
-}
-
-export async function deleteModelVersion(db: Db, name: string, version: string): Promise<void> {
-  const v = parseVersion(version);
-  const valid = validateModelName(name);
-  if (!(await versions.deleteModelVersion(db, valid, v, Date.now()))) throw versionNotFound(valid, v);
-}
-
-export async function getDownloadUri(db: Db, name: string, version: string): Promise<string> {
-  const valid = validateModelName(name);
-  const v = parseVersion(version);
-  const uri = await versions.findDownloadUri(db, valid, v);
-  if (uri === undefined) throw versionNotFound(valid, v);
-  return uri ?? "";
-}
-
-export async function setModelVersionTag(db: Db, name: string, version: string, key: string, value: string): Promise<void> {
-  const valid = validateModelName(name);
-  const v = parseVersion(version);
-  validateModelVersionTag(key, value);
-  if (!(await versions.setModelVersionTag(db, valid, v, key, value))) throw versionNotFound(valid, v);
-}
-
-export async function deleteModelVersionTag(db: Db, name: string, version: string, key: string): Promise<void> {
-  const valid = validateModelName(name);
-  const v = parseVersion(version);
-  validateKey(key);
-  if (!(await versions.deleteModelVersionTag(db, valid, v, key))) throw versionNotFound(valid, v);
 }

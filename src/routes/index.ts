@@ -1,0 +1,28 @@
+/**
+ * Every route of the server, in one list: mounted by src/app.ts, walked by the authorization tests.
+ * A route is added by declaring it in its resource's file (see README, "Adding an RPC").
+ */
+import type { RouteDef } from "./route";
+import { artifactRoutes } from "./artifacts";
+import { experimentRoutes } from "./experiments";
+import { loggedModelRoutes } from "./logged-models";
+import { metricRoutes } from "./metrics";
+import { mlflowArtifactRoutes } from "./mlflow-artifacts";
+import { modelVersionRoutes } from "./model-versions";
+import { registeredModelRoutes } from "./registered-models";
+import { runRoutes } from "./runs";
+import { serverRoutes } from "./server";
+import { userRoutes } from "./users";
+
+export const ROUTES: readonly RouteDef<never>[] = [
+  ...serverRoutes,
+  ...mlflowArtifactRoutes,
+  ...artifactRoutes,
+  ...userRoutes,
+  ...experimentRoutes,
+  ...runRoutes,
+  ...metricRoutes,
+  ...loggedModelRoutes,
+  ...registeredModelRoutes,
+  ...modelVersionRoutes,
+] as unknown as readonly RouteDef<never>[];
