@@ -72,6 +72,24 @@ export function canonicalEncodedArtifactPath(encoded: string): string {
   return canonicalArtifactPath(decoded.join("/"));
 }
 
+/**
+ * Writes through the proxy land inside an artifact folder: every layout MLflow writes
+ * (`<exp>/<run>/artifacts/…`, `<exp>/models/<id>/artifacts/…`, `<exp>/traces/<id>/artifacts/…`,
+ * and the same under custom experiment locations) has an `artifacts` segment after at least two
+ * others. The URL standard resolves `..` (and `%2e%2e`) before the Worker sees a URL, so
+ * `<exp>/<run>/artifacts/%2e%2e/%2e%2e/x` arrives as `<exp>/x`; this rule refuses what such a
+ * path can resolve to outside the run's folder. `file` says whether the path must be inside the
+ * folder (uploads) or may be the folder itself (deleting a run's artifacts).
+ */
+export function requireInArtifactFolder(path: string, file: boolean): string {
+  const segments = path.split("/");
+  const at = segments.indexOf("artifacts", 2);
+  if (at < 0 || (file && at === segments.length - 1)) {
+    throw MlflowError.invalidParameter(`Invalid path: '${path}' is not inside a run's, model's or trace's artifact folder.`);
+  }
+  return path;
+}
+
 /** A path that must name a file (uploads): not the root. */
 export function requireFilePath(path: string): string {
   if (path === "") throw MlflowError.invalidParameter("Artifact path must include a file name.");

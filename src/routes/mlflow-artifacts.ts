@@ -12,7 +12,7 @@
 import { custom, type Access } from "../auth/access";
 import type { AppContext } from "../app-env";
 import { experimentOfStorePath, namespaceRoot } from "../artifacts/locations";
-import { canonicalArtifactPath, canonicalEncodedArtifactPath, joinArtifactPath, multipartFileName, requireFilePath } from "../artifacts/paths";
+import { canonicalArtifactPath, canonicalEncodedArtifactPath, joinArtifactPath, multipartFileName, requireFilePath, requireInArtifactFolder } from "../artifacts/paths";
 import type { Capability } from "../auth/permissions";
 import type { Config } from "../env";
 import { MlflowError } from "../errors";
@@ -72,7 +72,7 @@ function readMultipart<T extends { path: string }>(segment: string, m: Message<T
     const dir = pathAfter(c, segment);
     const body = await decode(c, m);
     const fileName = multipartFileName(body.path);
-    return { ...body, dir, fileName, path: joinArtifactPath(dir, fileName) };
+    return { ...body, dir, fileName, path: requireInArtifactFolder(joinArtifactPath(dir, fileName), true) };
   };
 }
 
@@ -97,7 +97,8 @@ export const mlflowArtifactRoutes = [
     async (c) => {
       // `dir/` names a directory even though canonicalisation drops the slash.
       if (new URL(c.req.url).pathname.endsWith("/")) requireFilePath("");
-      return { path: requireFilePath(pathAfter(c, "/artifacts")), body: c.req.raw.body, length: c.req.header("content-length") };
+      const path = requireInArtifactFolder(requireFilePath(pathAfter(c, "/artifacts")), true);
+      return { path, body: c.req.raw.body, length: c.req.header("content-length") };
     },
     "update",
     async (m, r) => {
@@ -111,7 +112,7 @@ export const mlflowArtifactRoutes = [
   ),
 
   // Deleting artifacts needs MANAGE: MLflow let EDIT users do it (CVE-2024-4263).
-  proxy("DELETE", "/artifacts/*", async (c) => ({ path: pathAfter(c, "/artifacts") }), "delete", async (m, r) => {
+  proxy("DELETE", "/artifacts/*", async (c) => ({ path: requireInArtifactFolder(pathAfter(c, "/artifacts"), false) }), "delete", async (m, r) => {
     await store(r).delete(m.path);
     return {};
   }),

@@ -5,7 +5,9 @@
 import http from "node:http";
 
 export function jwksServerConfig() {
-  const port = Number(process.env.TEST_JWKS_PORT ?? 8796);
+  // Per run, like the other test ports (test-database.mjs), so concurrent runs do not collide.
+  process.env.TEST_JWKS_PORT ??= String(15000 + (process.pid % 5000));
+  const port = Number(process.env.TEST_JWKS_PORT);
   return { port, base: `http://127.0.0.1:${port}` };
 }
 
