@@ -11,7 +11,7 @@
  * the resource, else the configured default permission (src/auth/permissions.ts).
  */
 import type { Db } from "../db/client";
-import { experimentGrant, grantsFor, listGrantsOfUser, runExperimentGrants, type ExperimentRef } from "../db/auth";
+import { experimentGrant, grantsFor, listGrantsOfUser, loggedModelExperimentGrants, runExperimentGrants, type ExperimentRef } from "../db/auth";
 import type { Config } from "../env";
 import type { Principal } from "./authenticate";
 import type { AuthConfig } from "./config";
@@ -21,6 +21,7 @@ import { allows, isPermissionName, type Capability, type PermissionName } from "
 export type Target =
   | ExperimentRef
   | { runIds: string[] }
+  | { loggedModelIds: string[] }
   | { experimentIds: string[] }
   | { registeredModel: string };
 
@@ -58,6 +59,11 @@ export const onExperiments = (need: Capability, ids: string[]) => resource(need,
 export const onRun = (need: Capability, id: string | undefined) => resource(need, named(id) ? { runId: id } : null);
 export const onRuns = (need: Capability, ids: string[]) => resource(need, ids.length > 0 ? { runIds: ids } : null);
 export const onLoggedModel = (need: Capability, id: string | undefined) => resource(need, named(id) ? { loggedModelId: id } : null);
+/** Logged models a request links to (metrics, inputs, outputs); none named asks for nothing more. */
+export const onLoggedModels = (need: Capability, ids: (string | undefined)[]): Requirement => {
+  const named_ = [...new Set(ids.filter(named))];
+  return named_.length > 0 ? resource(need, { loggedModelIds: named_ }) : { kind: "signed_in" };
+};
 export const onTrace = (need: Capability, id: string | undefined) => resource(need, named(id) ? { traceId: id } : null);
 export const onModel = (need: Capability, name: string | undefined) => resource(need, named(name) ? { registeredModel: name } : null);
 export const allOf = (...of: Requirement[]): Requirement => ({ kind: "all", of });
@@ -90,6 +96,10 @@ export class AccessCheck {
     }
     if ("runIds" in target) {
       const grants = await runExperimentGrants(this.db(), userId, target.runIds);
+      return grants.every((g) => allows(effective(g.permission, this.config), need));
+    }
+    if ("loggedModelIds" in target) {
+      const grants = await loggedModelExperimentGrants(this.db(), userId, target.loggedModelIds);
       return grants.every((g) => allows(effective(g.permission, this.config), need));
     }
     const { permission } = await experimentGrant(this.db(), userId, target);

@@ -11,7 +11,7 @@ import type { Db } from "../db/client";
 import { findOrCreateUser, findUser, findUserByTokenHash, type UserRow } from "../db/auth";
 import { accessTokenOf, verifyAccessJwt } from "./access-jwt";
 import type { AuthConfig } from "./config";
-import { verifyPassword } from "./passwords";
+import { UNKNOWN_USER_HASH, verifyPassword } from "./passwords";
 import { constantTimeEqual, sha256Hex, TOKEN_PREFIX } from "./secrets";
 
 export interface Principal {
@@ -58,7 +58,10 @@ async function viaBasic(encoded: string, db: Db, config: AuthConfig): Promise<Pr
     }
   }
   const user = await findUser(db, creds.username);
-  if (!user || !(await verifyPassword(creds.password, user.passwordHash))) throw new NotAuthenticated();
+  // An unknown user costs the same PBKDF2 work as a wrong password, so timing does not reveal
+  // which usernames exist. (A user without a password, e.g. an Access identity, too.)
+  const verified = await verifyPassword(creds.password, user?.passwordHash ?? UNKNOWN_USER_HASH);
+  if (!user || !user.passwordHash || !verified) throw new NotAuthenticated();
   return principal(user, "basic", config);
 }
 

@@ -47,5 +47,11 @@ export async function verifyPassword(password: string, stored: string | null): P
   return ok;
 }
 
+/**
+ * Verified against when the user does not exist, so that a failed sign-in costs the same whether
+ * or not the username is known. A hash of a random password nobody holds, at the current cost.
+ */
+export const UNKNOWN_USER_HASH = `pbkdf2_sha256$${PBKDF2_ITERATIONS}$nE5Wn8Jqk2YtxA0bYl3H1Q$3vZQ4CMlM9q0x3uRj0o7pbJk2l7xq4T6Yw0d8P6cUuE`;
+
 /** MLflow's basic-auth app rejects empty passwords (CVE-2025-11200); we also ask for a minimum length. */
 export const MIN_PASSWORD_LENGTH = 8;

@@ -231,6 +231,15 @@ export async function revokeToken(db: Db, id: number, now: number): Promise<bool
   return r.rows.length > 0;
 }
 
+/** The caller's grants on the experiments of several logged models (unknown models are skipped). */
+export async function loggedModelExperimentGrants(db: Db, userId: number, modelIds: string[]): Promise<{ experimentId: string; permission: string | null }[]> {
+  const r = await db.execute(sql`
+    select distinct m.experiment_id::text as experiment_id, p.permission
+    from logged_models m left join edge_auth_experiment_permissions p on p.experiment_id = m.experiment_id::text and p.user_id = ${userId}
+    where m.model_id = any(${arrayParam(modelIds, "varchar")})`);
+  return r.rows.map((row) => ({ experimentId: String(row.experiment_id), permission: (row.permission as string | null) ?? null }));
+}
+
 /** The caller's grants on the experiments of several runs (unknown runs are skipped; the handler reports them). */
 export async function runExperimentGrants(db: Db, userId: number, runIds: string[]): Promise<{ experimentId: string; permission: string | null }[]> {
   const r = await db.execute(sql`

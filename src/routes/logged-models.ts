@@ -1,5 +1,5 @@
 /** /logged-models RPCs (MLflow 3 logged models). */
-import { onExperiment, onLoggedModel, scoped } from "../auth/access";
+import { allOf, onExperiment, onLoggedModel, onRun, scoped, signedIn } from "../auth/access";
 import { keyValue } from "../protocol/message";
 import {
   CreateLoggedModel,
@@ -28,7 +28,8 @@ export const loggedModelRoutes = [
     method: "POST",
     path: "/logged-models",
     request: CreateLoggedModel,
-    access: (m) => onExperiment("update", m.experiment_id),
+    // A model names the run it came from; that run must be readable.
+    access: (m) => allOf(onExperiment("update", m.experiment_id), m.source_run_id ? onRun("read", m.source_run_id) : signedIn()),
     handle: async (m, r) => {
       const model = await models.createLoggedModel(r.db, {
         experimentId: m.experiment_id,

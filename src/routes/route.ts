@@ -48,6 +48,8 @@ export interface RouteDef<M = unknown> {
   readonly methods: readonly Method[];
   readonly paths: readonly string[];
   readonly read: (c: AppContext) => Promise<M>;
+  /** The message the request is decoded with, when it is one (tests walk its fields). */
+  readonly message?: Message<unknown>;
   readonly access: Access<M>;
   readonly handle: (m: M, r: RequestScope) => Promise<Reply> | Reply;
 }
@@ -65,6 +67,10 @@ function reader<M>(request: Reader<M>): (c: AppContext) => Promise<M> {
   return request;
 }
 
+/** The message behind a reader: a Message itself, or one wrapped by withPathParams. */
+const messageOf = <M>(request: Reader<M>): Message<unknown> | undefined =>
+  request instanceof Message ? request : (request as { message?: Message<unknown> }).message;
+
 const methodsOf = (m: Method | Method[]): Method[] => (Array.isArray(m) ? m : [m]);
 
 /**
@@ -73,11 +79,12 @@ const methodsOf = (m: Method | Method[]): Method[] => (Array.isArray(m) ? m : [m
  * replace any same-named body field, so everything downstream reads what will be executed.
  */
 export function withPathParams<M, K extends string>(m: Message<M>, ...names: K[]): (c: AppContext) => Promise<Omit<M, K> & Record<K, string>> {
-  return async (c) => {
+  const read = async (c: AppContext) => {
     const decoded = await decode(c, m);
     const params = Object.fromEntries(names.map((n) => [n, c.req.param(n) ?? ""])) as Record<K, string>;
     return { ...decoded, ...params };
   };
+  return Object.assign(read, { message: m as Message<unknown> });
 }
 
 /** Only path parameters (no body is read). */
@@ -94,13 +101,29 @@ export function rpcPaths(path: string, version: 2 | 3 = 2, only?: "api" | "ajax-
 /** An MLflow RPC. `only` restricts it to one prefix where MLflow serves it under one only. */
 export function rpc<M>(def: Common<M> & { path: string; version?: 2 | 3; only?: "api" | "ajax-api" }): RouteDef<M> {
   const methods = methodsOf(def.method);
-  return { name: `${methods.join("|")} ${def.path}`, methods, paths: rpcPaths(def.path, def.version, def.only), read: reader(def.request), access: def.access, handle: def.handle };
+  return {
+    name: `${methods.join("|")} ${def.path}`,
+    methods,
+    paths: rpcPaths(def.path, def.version, def.only),
+    read: reader(def.request),
+    message: messageOf(def.request),
+    access: def.access,
+    handle: def.handle,
+  };
 }
 
 /** A route outside the RPC namespace (artifact proxy, /get-artifact, /health, …). */
 export function route<M>(def: Common<M> & { paths: string[] }): RouteDef<M> {
   const methods = methodsOf(def.method);
-  return { name: `${methods.join("|")} ${def.paths[0]}`, methods, paths: def.paths, read: reader(def.request), access: def.access, handle: def.handle };
+  return {
+    name: `${methods.join("|")} ${def.paths[0]}`,
+    methods,
+    paths: def.paths,
+    read: reader(def.request),
+    message: messageOf(def.request),
+    access: def.access,
+    handle: def.handle,
+  };
 }
 
 function scopeFor(c: AppContext, check: AccessCheck | undefined): RequestScope {

@@ -1,5 +1,5 @@
 /** /runs/* RPCs. */
-import { onExperiment, onRun, scoped } from "../auth/access";
+import { allOf, onExperiment, onLoggedModels, onRun, scoped } from "../auth/access";
 import { keyValue } from "../protocol/message";
 import { pageToWire } from "../protocol/proto-json";
 import {
@@ -100,7 +100,8 @@ export const runRoutes = [
     method: "POST",
     path: "/runs/log-metric",
     request: LogMetric,
-    access: (m) => onRun("update", m.run_id),
+    // A metric naming a logged model is recorded on that model too: the caller must be able to edit it.
+    access: (m) => allOf(onRun("update", m.run_id), onLoggedModels("update", [m.model_id])),
     handle: async (m, r) => {
       await runs.logMetric(r.db, m.run_id, metricInput(m));
       return {};
@@ -144,7 +145,7 @@ export const runRoutes = [
     method: "POST",
     path: "/runs/log-batch",
     request: LogBatch,
-    access: (m) => onRun("update", m.run_id),
+    access: (m) => allOf(onRun("update", m.run_id), onLoggedModels("update", m.metrics.map((x) => x.model_id))),
     handle: async (m, r) => {
       await runs.logBatch(r.db, m.run_id, { metrics: m.metrics.map(metricInput), params: m.params.map(keyValue), tags: m.tags.map(keyValue) });
       return {};
@@ -155,7 +156,8 @@ export const runRoutes = [
     method: "POST",
     path: "/runs/log-inputs",
     request: LogInputs,
-    access: (m) => onRun("update", m.run_id),
+    // Linking a logged model as the run's input needs read access to it.
+    access: (m) => allOf(onRun("update", m.run_id), onLoggedModels("read", m.models.map((x) => x.model_id))),
     handle: async (m, r) => {
       const datasets = m.datasets.map((d) => ({
         tags: d.tags.map(keyValue),
@@ -177,7 +179,8 @@ export const runRoutes = [
     method: "POST",
     path: "/runs/outputs",
     request: LogOutputs,
-    access: (m) => onRun("update", m.run_id),
+    // Claiming a logged model as the run's output edits what the model says about its origin.
+    access: (m) => allOf(onRun("update", m.run_id), onLoggedModels("update", m.models.map((x) => x.model_id))),
     handle: async (m, r) => {
       await inputs.logOutputs(r.db, m.run_id, m.models.map((x) => ({ modelId: x.model_id ?? "", step: x.step ?? 0 })));
       return {};

@@ -7,6 +7,7 @@
 import { MlflowError } from "../errors";
 import { groupTokens, joinKeywordComparisons } from "./group";
 import { tokenize } from "./lexer";
+import { checkClauseCount } from "./limits";
 import { pyRepr } from "../lib/python-repr";
 import { parsePyTuple } from "./py-literal";
 
@@ -77,7 +78,9 @@ export function parseLoggedModelFilter(filter: string | undefined): LoggedModelC
     bad(`Invalid filter string: ${pyRepr(filter)}. Expected a single SQL expression.`);
   }
   const out: LoggedModelComparison[] = [];
-  for (const n of joinKeywordComparisons(groupTokens(filter, tokens))) {
+  const nodes = joinKeywordComparisons(groupTokens(filter, tokens));
+  checkClauseCount(nodes.filter((n) => n.kind === "cmp").length);
+  for (const n of nodes) {
     if (n.kind === "tok" && n.tok.kind === "keyword" && n.tok.norm === "AND") continue;
     if (n.kind !== "cmp") {
       bad(

@@ -10,6 +10,7 @@ import type { OrderByClause } from "./ast";
 import { translateRunAttributeAlias } from "./ast";
 import { tokenize } from "./lexer";
 import { groupTokens } from "./group";
+import { checkOrderByCount } from "./limits";
 import { EXPERIMENT_ATTRIBUTES, RUN_ORDER_BY_ATTRIBUTES, fail, resolveIdentifier } from "./parser";
 import { pyList } from "../lib/python-repr";
 
@@ -86,6 +87,7 @@ function splitOrderBy(orderBy: string): { identifier: string; ascending: boolean
  * sort by them) and the same field twice, counting `created` as `start_time`.
  */
 export function parseRunOrderBy(orderBy: readonly string[] | null | undefined): OrderByClause[] {
+  checkOrderByCount(orderBy?.length ?? 0);
   const seen = new Set<string>();
   return (orderBy ?? []).map((entry) => {
     const { identifier, ascending } = splitOrderBy(entry);
@@ -106,6 +108,7 @@ export const DEFAULT_EXPERIMENT_ORDER_BY: readonly string[] = ["creation_time DE
  * yields MLflow's default ordering. Duplicates are allowed, as in MLflow.
  */
 export function parseExperimentOrderBy(orderBy: readonly string[] | null | undefined): OrderByClause[] {
+  checkOrderByCount(orderBy?.length ?? 0);
   const entries = orderBy && orderBy.length > 0 ? orderBy : DEFAULT_EXPERIMENT_ORDER_BY;
   return entries.map((entry) => {
     const { identifier, ascending } = splitOrderBy(entry);

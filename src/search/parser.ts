@@ -10,6 +10,7 @@
 import { MlflowError } from "../errors";
 import type { Comparator, EntityType, Filter, FilterClause, FilterValue } from "./ast";
 import { translateRunAttributeAlias } from "./ast";
+import { checkClauseCount } from "./limits";
 import { tokenize } from "./lexer";
 import { groupTokens, joinKeywordComparisons, type Node } from "./group";
 import { pyFloatStr, pyIntString, pyList, pyRepr, pySet } from "../lib/python-repr";
@@ -206,7 +207,9 @@ function parseClauses(d: Dialect, filter: string): RawClause[] {
     const shown = d.experiments ? invalid.map((n) => n.text).join(", ") : invalid.map((n) => `'${n.text}'`).join(", ");
     fail(`Invalid clause(s) in filter string: ${shown}`);
   }
-  return nodes.flatMap((n) => (n.kind === "cmp" ? [parseComparison(d, n)] : []));
+  const comparisons = nodes.filter((n) => n.kind === "cmp");
+  checkClauseCount(comparisons.length);
+  return comparisons.map((n) => parseComparison(d, n));
 }
 
 function requireComparator(c: string, allowed: string[], closingQuote: boolean): void {

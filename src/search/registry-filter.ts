@@ -9,6 +9,7 @@
 import { MlflowError } from "../errors";
 import { groupTokens, joinKeywordComparisons, type Node } from "./group";
 import { tokenize } from "./lexer";
+import { checkClauseCount } from "./limits";
 import { shlexSplit } from "./order-by";
 import { pyList, pyRepr, pySet } from "../lib/python-repr";
 import { fail, stringListValues, trimBackticks } from "./parser";
@@ -97,6 +98,7 @@ function parseClauses(f: Flavour, filter: string | undefined): RegistryClause[] 
   const nodes = joinKeywordComparisons(groupTokens(filter, tokens));
   const invalid = nodes.filter((n) => n.kind !== "cmp" && !(n.kind === "tok" && n.tok.kind === "keyword" && n.tok.norm === "AND"));
   if (invalid.length > 0) fail(`Invalid clause(s) in filter string: ${invalid.map((n) => n.text).join(", ")}`);
+  checkClauseCount(nodes.filter((n) => n.kind === "cmp").length);
   return nodes.flatMap((n) => {
     if (n.kind !== "cmp") return [];
     if (n.lhs.kind !== "ident") fail(`Invalid comparison clause. Expected 'Identifier' found '${n.lhs.text}'`);

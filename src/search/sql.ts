@@ -168,12 +168,71 @@ function runClauseToSql(c: FilterClause): SQL {
 }
 
 /**
+ * Beyond this many keyed clauses (params, tags, metrics, run names), each table's clauses are
+ * checked in one aggregate subquery instead of one EXISTS each. EXISTS lets the planner start from
+ * a selective key, which wins for the usual one or two clauses; but every EXISTS becomes a
+ * semi-join the planner must order, and past its collapse limits (8) planning time grows steeply
+ * (100 AND-ed param clauses took seconds). The aggregate form costs one index probe per run and
+ * table, linear in the clauses.
+ */
+export const GROUP_KEYED_CLAUSES_ABOVE = 8;
+
+type KeyedTable = typeof params | typeof tags | typeof latestMetrics;
+
+/** A clause that is "some row of `table` with `key` satisfies `condition`" (or, negated, "none does"). */
+interface KeyedCheck {
+  table: KeyedTable;
+  key: string;
+  condition?: SQL;
+  negate: boolean;
+}
+
+function keyedCheck(c: FilterClause): KeyedCheck | null {
+  switch (c.type) {
+    case "attribute":
+      return translateRunAttributeAlias(c.key) === "run_name" ? { table: tags, key: RUN_NAME_TAG, condition: sql`(${compareString(tags.value, c)})`, negate: false } : null;
+    case "metric": {
+      if (c.value.kind !== "number") throw new Error(`expected a number, got ${c.value.kind}`);
+      const cmp = compare(latestMetrics.value, c.comparator, sql`${c.value.value}::double precision`);
+      const condition = c.comparator === "!=" ? sql`(${cmp} OR ${latestMetrics.isNan} = true)` : sql`(${cmp} AND ${latestMetrics.isNan} = false)`;
+      return { table: latestMetrics, key: c.key, condition, negate: false };
+    }
+    case "parameter":
+    case "tag": {
+      const table = c.type === "tag" ? tags : params;
+      if (c.comparator === "IS NULL") return { table, key: c.key, negate: true };
+      if (c.comparator === "IS NOT NULL") return { table, key: c.key, negate: false };
+      return { table, key: c.key, condition: sql`(${compareString(table.value, c)})`, negate: false };
+    }
+    case "dataset":
+      return null;
+  }
+}
+
+/** All keyed checks on one table as one aggregate over the run's rows of those keys. */
+function groupedChecks(table: KeyedTable, checks: KeyedCheck[]): SQL {
+  const tests = checks.map((k) => {
+    const filter = k.condition ? sql`${table.key} = ${k.key} AND ${k.condition}` : sql`${table.key} = ${k.key}`;
+    return k.negate ? sql`count(*) FILTER (WHERE ${filter}) = 0` : sql`count(*) FILTER (WHERE ${filter}) > 0`;
+  });
+  const keys = sql.join([...new Set(checks.map((k) => k.key))].map((k) => sql`${k}`), sql`, `);
+  return sql`(SELECT ${and(tests)} FROM ${table} WHERE ${table.runUuid} = ${runs.runUuid} AND ${table.key} IN (${keys}))`;
+}
+
+/**
  * WHERE condition for search_runs over `runs`, or undefined for an empty filter (drizzle's `and()`
  * skips undefined). Experiment ids, lifecycle stage and paging are the caller's business.
  */
-export function runFilterToSql(filter: Filter): SQL | undefined {
+export function runFilterToSql(filter: Filter, groupAbove = GROUP_KEYED_CLAUSES_ABOVE): SQL | undefined {
   if (filter.length === 0) return undefined;
-  return and(filter.map(runClauseToSql));
+  const keyed = filter.map(keyedCheck);
+  if (keyed.filter((k) => k !== null).length <= groupAbove) return and(filter.map(runClauseToSql));
+  const parts: SQL[] = filter.filter((_, i) => keyed[i] === null).map(runClauseToSql);
+  for (const table of [params, tags, latestMetrics]) {
+    const checks = keyed.filter((k): k is KeyedCheck => k !== null && k.table === table);
+    if (checks.length > 0) parts.push(groupedChecks(table, checks));
+  }
+  return and(parts);
 }
 
 function direction(ascending: boolean): SQL {
@@ -245,10 +304,24 @@ function experimentClauseToSql(c: FilterClause): SQL {
   return sql`(${compareString(col, c)})`;
 }
 
+/** An experiment tag clause as an aggregate test over the experiment's tags (see GROUP_KEYED_CLAUSES_ABOVE). */
+function experimentTagTest(c: FilterClause): SQL {
+  const filter =
+    c.comparator === "IS NULL" || c.comparator === "IS NOT NULL"
+      ? sql`${experimentTags.key} = ${c.key}`
+      : sql`${experimentTags.key} = ${c.key} AND (${compareString(experimentTags.value, c)})`;
+  return c.comparator === "IS NULL" ? sql`count(*) FILTER (WHERE ${filter}) = 0` : sql`count(*) FILTER (WHERE ${filter}) > 0`;
+}
+
 /** WHERE condition for search_experiments over `experiments`, or undefined for an empty filter. */
-export function experimentFilterToSql(filter: Filter): SQL | undefined {
+export function experimentFilterToSql(filter: Filter, groupAbove = GROUP_KEYED_CLAUSES_ABOVE): SQL | undefined {
   if (filter.length === 0) return undefined;
-  return and(filter.map(experimentClauseToSql));
+  const tagClauses = filter.filter((c) => c.type === "tag");
+  if (tagClauses.length <= groupAbove) return and(filter.map(experimentClauseToSql));
+  const keys = sql.join([...new Set(tagClauses.map((c) => c.key))].map((k) => sql`${k}`), sql`, `);
+  const grouped = sql`(SELECT ${and(tagClauses.map(experimentTagTest))} FROM ${experimentTags}
+    WHERE ${experimentTags.experimentId} = ${experiments.experimentId} AND ${experimentTags.key} IN (${keys}))`;
+  return and([...filter.filter((c) => c.type !== "tag").map(experimentClauseToSql), grouped]);
 }
 
 /**

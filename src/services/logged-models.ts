@@ -5,6 +5,7 @@ import { loggedModelOrderBy, loggedModelWhere, type DatasetFilter, type LoggedMo
 import { MlflowError } from "../errors";
 import { randomRunName } from "../lib/run-names";
 import { parseLoggedModelFilter } from "../search/logged-model-filter";
+import { checkOrderByCount } from "../search/limits";
 import { pyJson, pyRepr } from "../lib/python-repr";
 import { paginate, type Page } from "./paging";
 import { parseExperimentId, sanitizeMetricValue } from "./validation";
@@ -132,6 +133,7 @@ export interface SearchLoggedModelsInput {
 export async function searchLoggedModels(db: Db, input: SearchLoggedModelsInput): Promise<Page<repo.LoggedModelJson>> {
   if (input.datasets.some((d) => !d.dataset_name)) throw MlflowError.invalidParameter("`dataset_name` in the `datasets` clause must be specified.");
   const filter = input.filter || null;
+  checkOrderByCount(input.orderBy.length);
   const orderBy = input.orderBy.length > 0 ? input.orderBy : null;
   let offset = 0;
   if (input.pageToken) {

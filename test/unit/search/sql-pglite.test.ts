@@ -60,16 +60,30 @@ async function run(q: SQL): Promise<string[]> {
   return res.rows.map((r) => r.id);
 }
 
+/**
+ * The runs a filter selects, in order. Every filter is run twice: with one EXISTS per clause and
+ * with the per-table aggregates used for long filters; both must select the same runs.
+ */
 async function runs(filter: string, orderBy: string[] = []): Promise<string[]> {
-  const where = runFilterToSql(parseRunFilter(filter)) ?? sql`TRUE`;
   const order = sql.join(runOrderByToSql(parseRunOrderBy(orderBy)), sql`, `);
-  return run(sql`SELECT run_uuid AS id FROM runs WHERE ${where} ORDER BY ${order}`);
+  const query = (groupAbove: number) => {
+    const where = runFilterToSql(parseRunFilter(filter), groupAbove) ?? sql`TRUE`;
+    return run(sql`SELECT run_uuid AS id FROM runs WHERE ${where} ORDER BY ${order}`);
+  };
+  const [exists, grouped] = [await query(Number.MAX_SAFE_INTEGER), await query(0)];
+  expect(grouped, `grouped form of ${filter}`).toEqual(exists);
+  return exists;
 }
 
 async function experiments(filter: string, orderBy?: string[]): Promise<string[]> {
-  const where = experimentFilterToSql(parseExperimentFilter(filter)) ?? sql`TRUE`;
   const order = sql.join(experimentOrderByToSql(parseExperimentOrderBy(orderBy)), sql`, `);
-  return run(sql`SELECT experiment_id::text AS id FROM experiments WHERE ${where} ORDER BY ${order}`);
+  const query = (groupAbove: number) => {
+    const where = experimentFilterToSql(parseExperimentFilter(filter), groupAbove) ?? sql`TRUE`;
+    return run(sql`SELECT experiment_id::text AS id FROM experiments WHERE ${where} ORDER BY ${order}`);
+  };
+  const [exists, grouped] = [await query(Number.MAX_SAFE_INTEGER), await query(0)];
+  expect(grouped, `grouped form of ${filter}`).toEqual(exists);
+  return exists;
 }
 
 const sorted = (xs: string[]) => [...xs].sort();
@@ -186,4 +200,23 @@ describe("search SQL on Postgres (PGlite)", () => {
       expect(await experiments("", orderBy)).toEqual(expected);
     });
   });
+
+  it("answers long AND-ed filters the same with the grouped form (many keys, repeats, IS NULL, run names)", async () => {
+    const clauses = [
+      "params.model != 'lin'",
+      "params.model LIKE '%g%'",
+      "params.missing IS NULL",
+      "tags.team ILIKE 'core'",
+      "tags.team IS NOT NULL",
+      "metrics.loss < 1",
+      "metrics.loss != 7",
+      "attributes.run_name LIKE 't%'",
+      "attributes.status != 'RUNNING'",
+      "datasets.name = 'eval'",
+    ];
+    for (let n = 1; n <= clauses.length; n++) await runs(clauses.slice(0, n).join(" and "));
+    const hundred = Array.from({ length: 100 }, (_, i) => (i % 2 ? `params.model != 'p${i}'` : `tags.team != 't${i}'`)).join(" and ");
+    expect(sorted(await runs(hundred))).toEqual(["r1", "r2"]);
+  });
 });
+
