@@ -283,3 +283,39 @@ def test_header_plugin_through_cloudflare_access(stack, header_plugin, monkeypat
     monkeypatch.delenv("CF_ACCESS_CLIENT_SECRET")
     check = get_app_client("basic-auth", stack["url"]).get_user_permission(stack["serviceToken"]["id"], "experiment", exp_id)
     assert check.permission == "MANAGE"
+
+
+def test_get_with_a_json_body_is_authorized_on_what_it_reads(stack, monkeypatch):
+    """A GET may carry a JSON body (MLflow reads it when there is no query string); the permission
+    check reads the same decoded body as the handler, aliases included (issue 11, finding 1)."""
+    alice, alice_pw = new_user(stack, monkeypatch)
+    bob, bob_pw = new_user(stack, monkeypatch)
+    url = stack["url"]
+    as_alice, as_bob = (alice, alice_pw), (bob, bob_pw)
+    # Alice's experiment C, not readable by bob once she denies him; bob's own experiment B.
+    exp_c = requests.post(f"{url}/api/2.0/mlflow/experiments/create", json={"name": f"c-{uuid.uuid4().hex[:8]}"}, auth=as_alice).json()["experiment_id"]
+    requests.post(
+        f"{url}/api/2.0/mlflow/experiments/permissions/create",
+        json={"experiment_id": exp_c, "username": bob, "permission": "NO_PERMISSIONS"},
+        auth=as_alice,
+    ).raise_for_status()
+    run_c = requests.post(f"{url}/api/2.0/mlflow/runs/create", json={"experiment_id": exp_c}, auth=as_alice).json()["run"]["info"]["run_id"]
+    requests.post(f"{url}/api/2.0/mlflow/runs/log-parameter", json={"run_id": run_c, "key": "secret", "value": "s3cr3t"}, auth=as_alice).raise_for_status()
+    exp_b = requests.post(f"{url}/api/2.0/mlflow/experiments/create", json={"name": f"b-{uuid.uuid4().hex[:8]}"}, auth=as_bob).json()["experiment_id"]
+    run_b = requests.post(f"{url}/api/2.0/mlflow/runs/create", json={"experiment_id": exp_b}, auth=as_bob).json()["run"]["info"]["run_id"]
+
+    for rpc in ["runs/get", "artifacts/list", "metrics/get-history"]:
+        res = requests.get(f"{url}/api/2.0/mlflow/{rpc}", json={"run_uuid": run_b, "runId": run_c, "metric_key": "m"}, auth=as_bob)
+        assert (rpc, res.status_code) == (rpc, 403), res.text
+        assert "s3cr3t" not in res.text
+    res = requests.get(f"{url}/api/2.0/mlflow/metrics/get-history-bulk-interval", json={"run_ids": [run_b, run_c], "metric_key": "m"}, auth=as_bob)
+    assert res.status_code == 403
+    # run_ids is required, and MLflow reads required fields by their snake_case name only.
+    res = requests.get(f"{url}/api/2.0/mlflow/metrics/get-history-bulk-interval", json={"runIds": [run_c], "metric_key": "m"}, auth=as_bob)
+    assert res.status_code == 400 and "run_ids" in res.json()["message"]
+    # Both spellings of one field are refused, as MLflow 3.18 does.
+    res = requests.get(f"{url}/api/2.0/mlflow/runs/get", json={"run_id": run_b, "runId": run_c}, auth=as_bob)
+    assert res.status_code == 400 and "provide only one of them" in res.json()["message"]
+    # And bob's own run reads fine through the legacy spelling.
+    res = requests.get(f"{url}/api/2.0/mlflow/runs/get", json={"run_uuid": run_b}, auth=as_bob)
+    assert res.status_code == 200 and res.json()["run"]["info"]["run_id"] == run_b

@@ -377,6 +377,22 @@ CASES: dict[str, list[dict]] = {
              edge_check=lambda r: assert_json_4xx(r, ("INVALID_PARAMETER_VALUE",))),
         GET_RUN,
     ],
+    # One field spelled two ways is refused; camelCase is an alias for optional fields only, since
+    # the handler schemas read required fields by their snake_case name; a query string carries
+    # snake_case names only (issue 11: the permission check must read what the handler reads).
+    "alias_spellings": [
+        NEW_EXP, NEW_RUN,
+        post("runs/set-tag", {"run_id": "${run_id}", "runId": "${run_id}", "key": "k", "value": "v"}, 400, error_code=MISSING),
+        post("runs/set-tag", {"runId": "${run_id}", "key": "k", "value": "v"}, 400, error_code=MISSING),
+        post("runs/set-tag", {"run_uuid": "${run_id}", "key": "k", "value": "v"}),
+        post("runs/log-batch", {"run_id": "${run_id}", "metrics": [{"key": "m", "value": 1, "timestamp": T0, "step": 0, "model_id": "a", "modelId": "b"}]},
+             400, error_code=MISSING),
+        post("runs/create", {"experimentId": "${exp_id}", "start_time": T0, "runName": "camel"}, save={"camel_run": "run.info.run_id"}),
+        get("runs/get", {"run_id": "${camel_run}", "runId": "nope"}),
+        post("runs/create", {"experiment_id": "${exp_id}", "experimentId": "${exp_id}"}, 400, error_code=MISSING),
+        post("experiments/set-experiment-tag", {"experiment_id": "0${exp_id}", "key": "k", "value": "v"}),
+        get("experiments/get", {"experiment_id": " ${exp_id}"}),
+    ],
     "unknown_routes": [
         # The reference answers Flask's HTML 404 here; the client turns any non-JSON 404 into
         # ENDPOINT_NOT_FOUND. Ours must answer an empty body.
