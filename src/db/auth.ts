@@ -4,7 +4,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
-import { arrayParam } from "./sql-helpers";
+import { arrayParam } from "../lib/sql";
 
 export interface UserRow {
   id: number;

@@ -1,7 +1,7 @@
 /** SQL for experiments and their tags. Each function is one statement (one round trip). */
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { arrayParam } from "./sql-helpers";
+import { arrayParam } from "../lib/sql";
 import { experimentTags, experiments } from "./schema/tracking";
 
 export interface ExperimentRow {

@@ -1,7 +1,7 @@
 /** SQL for metric history reads. */
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { arrayParam } from "./sql-helpers";
+import { arrayParam } from "../lib/sql";
 import type { MetricRow } from "./runs";
 
 function toMetric(r: Record<string, unknown>): MetricRow {

@@ -5,9 +5,9 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { modelVersionJson, STAGE_DELETED_INTERNAL, WORKSPACE, type ModelVersionJson } from "./registry-json";
-import { modelVersionWhere, registryOrderBy, scopeWhere, type RegistryScope } from "./registry-search";
+import { modelVersionWhere, registryOrderBy, scopeWhere, type RegistryScope } from "../search/registry-sql";
 import type { RegistryClause, RegistryOrder } from "../search/registry-filter";
-import { arrayParam } from "./sql-helpers";
+import { arrayParam } from "../lib/sql";
 
 const live = (alias: string, name: string, version: number) =>
   sql`${sql.raw(alias)}.workspace = ${WORKSPACE} and ${sql.raw(alias)}.name = ${name} and ${sql.raw(alias)}.version = ${version}

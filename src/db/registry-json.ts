@@ -4,8 +4,9 @@
  * Registry rows always live in MLflow's default workspace.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { DEFAULT_WORKSPACE } from "./schema/meta";
 
-export const WORKSPACE = "default";
+export const WORKSPACE = DEFAULT_WORKSPACE;
 export const STAGE_DELETED_INTERNAL = "Deleted_Internal";
 
 export interface ModelVersionJson {

@@ -5,9 +5,9 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { latestPerStage, registeredModelJson, modelVersionJson, STAGE_DELETED_INTERNAL, WORKSPACE, type ModelVersionJson, type RegisteredModelJson } from "./registry-json";
-import { IS_PROMPT_TAG, registeredModelWhere, registryOrderBy, scopeWhere, type RegistryScope } from "./registry-search";
+import { IS_PROMPT_TAG, registeredModelWhere, registryOrderBy, scopeWhere, type RegistryScope } from "../search/registry-sql";
 import type { RegistryClause, RegistryOrder } from "../search/registry-filter";
-import { arrayParam } from "./sql-helpers";
+import { arrayParam } from "../lib/sql";
 
 export type { ModelVersionJson, RegisteredModelJson } from "./registry-json";
 

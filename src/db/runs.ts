@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { arrayParam } from "./sql-helpers";
+import { arrayParam } from "../lib/sql";
 
 /** A metric's latest value or one point of its history. */
 export interface MetricRow {

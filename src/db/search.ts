@@ -4,7 +4,7 @@ import type { Db } from "./client";
 import { experimentColumns, type ExperimentRow } from "./experiments";
 import { RUN_DETAILS_COLUMNS, toRunDetails, type RunDetails } from "./runs";
 import { experiments } from "./schema/tracking";
-import { arrayParam } from "./sql-helpers";
+import { arrayParam } from "../lib/sql";
 
 /** A caller's read scope over experiments (see src/auth/access.ts): ids to keep, or ids to leave out. */
 export type ExperimentScope = { include: string[] } | { exclude: string[] } | null;

@@ -30,6 +30,7 @@ import {
 } from "../db/schema/tracking";
 import type { Comparator, Filter, FilterClause, FilterValue, OrderByClause } from "./ast";
 import { translateRunAttributeAlias } from "./ast";
+import { compareSql } from "./comparator";
 import { pyIntString } from "../lib/python-repr";
 
 const RUN_NAME_TAG = "mlflow.runName";
@@ -63,41 +64,11 @@ function listParam(v: FilterValue, cast?: SQL): SQL {
   );
 }
 
-/** `lhs <comparator> rhs`; `rhs` must already be a bound fragment. */
-function compare(lhs: Operand, comparator: Comparator, rhs: SQL): SQL {
-  switch (comparator) {
-    case "=":
-      return sql`${lhs} = ${rhs}`;
-    case "!=":
-      return sql`${lhs} != ${rhs}`;
-    case ">":
-      return sql`${lhs} > ${rhs}`;
-    case ">=":
-      return sql`${lhs} >= ${rhs}`;
-    case "<":
-      return sql`${lhs} < ${rhs}`;
-    case "<=":
-      return sql`${lhs} <= ${rhs}`;
-    case "LIKE":
-      return sql`${lhs} LIKE ${rhs}`;
-    case "ILIKE":
-      return sql`${lhs} ILIKE ${rhs}`;
-    case "RLIKE":
-      return sql`${lhs} ~ ${rhs}`;
-    case "IN":
-      return sql`${lhs} IN (${rhs})`;
-    case "NOT IN":
-      return sql`NOT (${lhs} IN (${rhs}))`;
-    case "IS NULL":
-    case "IS NOT NULL":
-      throw new Error(`${comparator} has no right-hand side`);
-  }
-}
 
 /** Binds a string clause's value (single or list) for `column`. */
 function compareString(column: Operand, c: FilterClause): SQL {
   const rhs = c.value.kind === "list" ? listParam(c.value) : stringParam(c.value);
-  return compare(column, c.comparator, rhs);
+  return compareSql(column, c.comparator, rhs);
 }
 
 const and = (parts: SQL[]) => sql.join(parts, sql` AND `);
@@ -137,13 +108,13 @@ function runClauseToSql(c: FilterClause): SQL {
     case "attribute": {
       const key = translateRunAttributeAlias(c.key);
       if (key === "run_name") return keyedExists(tags, RUN_NAME_TAG, sql`(${compareString(tags.value, c)})`);
-      if (key === "start_time" || key === "end_time") return sql`(${compare(runColumn(key), c.comparator, numberParam(c.value))})`;
+      if (key === "start_time" || key === "end_time") return sql`(${compareSql(runColumn(key), c.comparator, numberParam(c.value))})`;
       return sql`(${compareString(runColumn(key), c)})`;
     }
     case "metric": {
       // MLflow compares metrics with float(value), integers included.
       if (c.value.kind !== "number") throw new Error(`expected a number, got ${c.value.kind}`);
-      const cmp = compare(latestMetrics.value, c.comparator, sql`${c.value.value}::double precision`);
+      const cmp = compareSql(latestMetrics.value, c.comparator, sql`${c.value.value}::double precision`);
       const nanAware =
         c.comparator === "!=" ? sql`(${cmp} OR ${latestMetrics.isNan} = true)` : sql`(${cmp} AND ${latestMetrics.isNan} = false)`;
       return keyedExists(latestMetrics, c.key, nanAware);
@@ -193,7 +164,7 @@ function keyedCheck(c: FilterClause): KeyedCheck | null {
       return translateRunAttributeAlias(c.key) === "run_name" ? { table: tags, key: RUN_NAME_TAG, condition: sql`(${compareString(tags.value, c)})`, negate: false } : null;
     case "metric": {
       if (c.value.kind !== "number") throw new Error(`expected a number, got ${c.value.kind}`);
-      const cmp = compare(latestMetrics.value, c.comparator, sql`${c.value.value}::double precision`);
+      const cmp = compareSql(latestMetrics.value, c.comparator, sql`${c.value.value}::double precision`);
       const condition = c.comparator === "!=" ? sql`(${cmp} OR ${latestMetrics.isNan} = true)` : sql`(${cmp} AND ${latestMetrics.isNan} = false)`;
       return { table: latestMetrics, key: c.key, condition, negate: false };
     }
@@ -298,9 +269,9 @@ function experimentClauseToSql(c: FilterClause): SQL {
   if (c.key === "experiment_id") {
     // Ids arrive as canonical integer strings; bigint keeps huge ids from overflowing the cast.
     const rhs = c.value.kind === "list" ? listParam(c.value, sql`::bigint`) : sql`${stringParam(c.value)}::bigint`;
-    return sql`(${compare(col, c.comparator, rhs)})`;
+    return sql`(${compareSql(col, c.comparator, rhs)})`;
   }
-  if (c.key === "creation_time" || c.key === "last_update_time") return sql`(${compare(col, c.comparator, numberParam(c.value))})`;
+  if (c.key === "creation_time" || c.key === "last_update_time") return sql`(${compareSql(col, c.comparator, numberParam(c.value))})`;
   return sql`(${compareString(col, c)})`;
 }
 

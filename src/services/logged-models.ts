@@ -1,7 +1,7 @@
 /** MLflow 3 logged models: validation and orchestration over src/db/logged-models.ts. */
 import type { Db } from "../db/client";
 import * as repo from "../db/logged-models";
-import { loggedModelOrderBy, loggedModelWhere, type DatasetFilter, type LoggedModelOrder } from "../db/logged-model-search";
+import { loggedModelOrderBy, loggedModelWhere, type DatasetFilter, type LoggedModelOrder } from "../search/logged-model-sql";
 import { MlflowError } from "../errors";
 import { randomRunName } from "../lib/run-names";
 import { parseLoggedModelFilter } from "../search/logged-model-filter";

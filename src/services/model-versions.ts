@@ -2,7 +2,7 @@
 import type { Db } from "../db/client";
 import * as versions from "../db/model-versions";
 import type { ModelVersionJson } from "../db/registry";
-import type { RegistryScope } from "../db/registry-search";
+import type { RegistryScope } from "../search/registry-sql";
 import { MlflowError } from "../errors";
 import { pyList } from "../lib/python-repr";
 import { parseModelVersionFilter, parseModelVersionOrderBy } from "../search/registry-filter";

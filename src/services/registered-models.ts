@@ -1,7 +1,7 @@
 /** Registered models, tags, aliases and registry search, with the MLflow SQL store's rules. */
 import type { Db } from "../db/client";
 import * as repo from "../db/registry";
-import { IS_PROMPT_TAG, type RegistryScope } from "../db/registry-search";
+import { IS_PROMPT_TAG, type RegistryScope } from "../search/registry-sql";
 import { MlflowError } from "../errors";
 import { parseRegisteredModelFilter, parseRegisteredModelOrderBy } from "../search/registry-filter";
 import { paginate, readPageToken, type Page } from "./paging";

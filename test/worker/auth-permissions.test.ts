@@ -113,9 +113,8 @@ describe("permission matrix on an experiment", () => {
       const res = await manager.raw("GET", `/api/2.0/mlflow-artifacts/artifacts/${path}`);
       expect([400, 403, 404], `${path}: ${res.status}`).toContain(res.status);
     }
-    for (const path of [`x${exp}/y`, `%25${exp}/y`]) {
-      expect((await manager.raw("GET", `/api/2.0/mlflow-artifacts/artifacts/${path}`)).status).toBe(403);
-    }
+    // A first segment that is not an experiment id belongs to no namespace: only admins.
+    expect((await manager.raw("GET", `/api/2.0/mlflow-artifacts/artifacts/x${exp}/y`)).status).toBe(403);
     expect((await manager.raw("GET", "/api/2.0/mlflow-artifacts/artifacts", { query: { path: "" } })).status).toBe(403);
   });
 });

@@ -5,3 +5,6 @@ export const MLFLOW_VERSION = "3.18.0";
 
 /** Alembic head revision of MLflow 3.18.0 (`alembic_version.version_num` in a migrated DB). */
 export const MLFLOW_ALEMBIC_HEAD = "f4a9b2c7d1e6";
+
+/** MLflow 3's workspace column: every row we write and read lives in the default workspace. */
+export const DEFAULT_WORKSPACE = "default";

@@ -6,8 +6,9 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { MlflowError } from "../errors";
-import { attributeColumn, LOGGED_MODEL_COLUMNS, type LoggedModelComparison } from "../search/logged-model-filter";
-import { arrayParam } from "./sql-helpers";
+import { attributeColumn, LOGGED_MODEL_COLUMNS, type LoggedModelComparison } from "./logged-model-filter";
+import { arrayParam } from "../lib/sql";
+import { compareSql } from "./comparator";
 
 export interface DatasetFilter {
   name: string;
@@ -41,32 +42,6 @@ function latestMetric(name: string, extra: SQL[]): SQL {
               order by x.metric_step desc, x.metric_timestamp_ms desc, x.metric_value desc limit 1)`;
 }
 
-function compare(lhs: SQL, op: string, rhs: SQL): SQL {
-  switch (op) {
-    case "=":
-      return sql`${lhs} = ${rhs}`;
-    case "!=":
-      return sql`${lhs} <> ${rhs}`;
-    case "<":
-      return sql`${lhs} < ${rhs}`;
-    case "<=":
-      return sql`${lhs} <= ${rhs}`;
-    case ">":
-      return sql`${lhs} > ${rhs}`;
-    case ">=":
-      return sql`${lhs} >= ${rhs}`;
-    case "LIKE":
-      return sql`${lhs} like ${rhs}`;
-    case "ILIKE":
-      return sql`${lhs} ilike ${rhs}`;
-    case "IN":
-      return sql`${lhs} in (${rhs})`;
-    case "NOT IN":
-      return sql`not (${lhs} in (${rhs}))`;
-    default:
-      throw new Error(`unexpected operator ${op}`);
-  }
-}
 
 function stringRhs(c: LoggedModelComparison): SQL {
   if (c.value.kind === "list") return sql.join(c.value.values.map((v) => sql`${v}`), sql`, `);
@@ -86,10 +61,10 @@ function attributeCondition(c: LoggedModelComparison): SQL {
       return sql`${n}`;
     });
     if (!["=", "!=", "IN", "NOT IN"].includes(c.op)) throw MlflowError.invalidParameter(`Invalid comparison operator for status: ${c.op}`);
-    return compare(column, c.op, sql.join(numbers, sql`, `));
+    return compareSql(column, c.op, sql.join(numbers, sql`, `));
   }
-  if (c.key === "experiment_id") return compare(sql`${column}::text`, c.op, stringRhs(c));
-  return compare(column, c.op, stringRhs(c));
+  if (c.key === "experiment_id") return compareSql(sql`${column}::text`, c.op, stringRhs(c));
+  return compareSql(column, c.op, stringRhs(c));
 }
 
 export function loggedModelWhere(experimentIds: number[], comparisons: LoggedModelComparison[], datasets: DatasetFilter[]): SQL {
@@ -101,13 +76,13 @@ export function loggedModelWhere(experimentIds: number[], comparisons: LoggedMod
       parts.push(sql`(${attributeCondition(c)})`);
     } else if (c.entity === "metrics") {
       metricFilters = true;
-      parts.push(compare(latestMetric(c.key, ds ? [ds] : []), c.op, stringRhs(c)));
+      parts.push(compareSql(latestMetric(c.key, ds ? [ds] : []), c.op, stringRhs(c)));
     } else if (c.entity === "params") {
       parts.push(sql`exists (select 1 from logged_model_params p where p.model_id = lm.model_id and p.param_key = ${c.key}
-                             and ${compare(sql`p.param_value`, c.op, stringRhs(c))})`);
+                             and ${compareSql(sql`p.param_value`, c.op, stringRhs(c))})`);
     } else {
       parts.push(sql`exists (select 1 from logged_model_tags g where g.model_id = lm.model_id and g.tag_key = ${c.key}
-                             and ${compare(sql`g.tag_value`, c.op, stringRhs(c))})`);
+                             and ${compareSql(sql`g.tag_value`, c.op, stringRhs(c))})`);
     }
   }
   if (ds && !metricFilters) parts.push(sql`exists (select 1 from logged_model_metrics x where x.model_id = lm.model_id and ${ds})`);

@@ -6,9 +6,10 @@
  * models that have no such tag at all.
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { RegistryClause, RegistryOrder } from "../search/registry-filter";
-import { WORKSPACE } from "./registry-json";
-import { arrayParam } from "./sql-helpers";
+import type { RegistryClause, RegistryOrder } from "./registry-filter";
+import { DEFAULT_WORKSPACE as WORKSPACE } from "../db/schema/meta";
+import { arrayParam } from "../lib/sql";
+import { compareSql } from "./comparator";
 
 export const IS_PROMPT_TAG = "mlflow.prompt.is_prompt";
 
@@ -25,31 +26,9 @@ export function scopeWhere(scope: RegistryScope | undefined, alias: string): SQL
 
 function compare(column: SQL, c: RegistryClause): SQL {
   const v = c.value;
-  if (v.kind === "list") {
-    const list = sql.join(v.values.map((x) => sql`${x}`), sql`, `);
-    return c.comparator === "IN" ? sql`${column} in (${list})` : sql`not (${column} in (${list}))`;
-  }
-  const rhs = v.kind === "number" ? sql`${v.value}::integer` : sql`${v.value}`;
-  switch (c.comparator) {
-    case "=":
-      return sql`${column} = ${rhs}`;
-    case "!=":
-      return sql`${column} <> ${rhs}`;
-    case ">":
-      return sql`${column} > ${rhs}`;
-    case ">=":
-      return sql`${column} >= ${rhs}`;
-    case "<":
-      return sql`${column} < ${rhs}`;
-    case "<=":
-      return sql`${column} <= ${rhs}`;
-    case "LIKE":
-      return sql`${column} like ${rhs}`;
-    case "ILIKE":
-      return sql`${column} ilike ${rhs}`;
-    default:
-      throw new Error(`unexpected comparator ${c.comparator}`);
-  }
+  const rhs =
+    v.kind === "list" ? sql.join(v.values.map((x) => sql`${x}`), sql`, `) : v.kind === "number" ? sql`${v.value}::integer` : sql`${v.value}`;
+  return compareSql(column, c.comparator, rhs);
 }
 
 /** MLflow's `_is_querying_prompt`: only the first is_prompt clause decides. */
