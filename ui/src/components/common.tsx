@@ -134,7 +134,7 @@ export function DescriptionEditor(props: { value: string; onSave: (text: string)
   });
   if (draft === null) {
     return (
-      <div class={`description-block${props.compact ? " compact" : ""}`}>
+      <div class={`description-block${props.compact ? " compact" : ""}`} data-testid="description">
         {props.value ? <Markdown text={props.value} class="description" /> : <p class="description muted">No description.</p>}
         <button type="button" class="link small-text" onClick={() => setDraft(props.value)} aria-label={`Edit ${props.label.toLowerCase()}`}>
           edit
