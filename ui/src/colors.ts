@@ -1,8 +1,9 @@
 /**
- * A stable colour per run, shared by the table, the legend and every chart: derived from the run
- * id (so it never changes with sorting, paging or which runs are shown), unless the run carries
- * MLflow's `mlflow.runColor` tag. Hues are spread by a hash over the whole circle and lightness
- * varies in three bands, so 40+ runs on one chart do not repeat a palette of ten.
+ * A stable colour per run, shared by the table, the legend and every chart, unless the run carries
+ * MLflow's `mlflow.runColor` tag. Each run id gets the next free slot the first time it is drawn
+ * (the table's order, newest first) and keeps it for the session, so sorting, paging, hiding or
+ * comparing never recolours a run; slots step round the hue circle by the golden angle with three
+ * lightness bands, so 40+ runs on one chart stay distinct instead of repeating a palette of ten.
  */
 import type { Run } from "./types";
 
@@ -26,9 +27,24 @@ export function colorForId(id: string): string {
   return `hsl(${hue.toFixed(1)} ${sat}% ${light}%)`;
 }
 
+const slots = new Map<string, number>();
+
+export function slotColor(slot: number): string {
+  const hue = (slot * 137.508 + 210) % 360;
+  const band = Math.floor(slot / 7) % 3;
+  return `hsl(${hue.toFixed(1)} ${[72, 58, 82][band]}% ${[45, 35, 58][band]}%)`;
+}
+
 export function runColor(run: Run): string {
   const tagged = run.data?.tags?.find((t) => t.key === RUN_COLOR_TAG)?.value;
-  return tagged && /^#[0-9a-f]{3,8}$/i.test(tagged) ? tagged : colorForId(run.info.run_id);
+  if (tagged && /^#[0-9a-f]{3,8}$/i.test(tagged)) return tagged;
+  const id = run.info.run_id;
+  let slot = slots.get(id);
+  if (slot === undefined) {
+    slot = slots.size;
+    slots.set(id, slot);
+  }
+  return slotColor(slot);
 }
 
 /** Colours for a list of labels (metrics of one run): evenly spaced, so neighbours differ. */

@@ -97,11 +97,13 @@ export function datasetsOf(r: Run): string[] {
   });
 }
 
-/** Logged models this run produced; names come from the page's logged-model lookup. */
+/** Logged models by id, and by the run that produced them; filled by the page's logged-model lookup. */
 export const loggedModelNames = new Map<string, string>();
+export const modelsBySourceRun = new Map<string, string[]>();
 
+/** The logged models a run produced: its outputs, plus models whose source run it is. */
 export function modelsOf(r: Run): { id: string; name: string }[] {
-  const ids = new Set((r.outputs?.model_outputs ?? []).map((o) => o.model_id));
+  const ids = new Set([...(r.outputs?.model_outputs ?? []).map((o) => o.model_id), ...(modelsBySourceRun.get(r.info.run_id) ?? [])]);
   return [...ids].map((id) => ({ id, name: loggedModelNames.get(id) ?? id }));
 }
 

@@ -41,7 +41,9 @@ interface Head {
 
 /** Reads at most `limit` bytes: asks for a Range, and stops reading even if the server ignores it. */
 async function readHead(url: string, limit: number): Promise<Head> {
-  const res = await fetch(url, { headers: { Range: `bytes=0-${limit - 1}` } });
+  // no-store: Chrome can answer a Range request from a cached compressed full response with the
+  // wrong number of bytes; previews are small reads, so skipping the cache costs little.
+  const res = await fetch(url, { headers: { Range: `bytes=0-${limit - 1}` }, cache: "no-store" });
   if (!res.ok) {
     const text = await res.text().catch(() => "");
     let message = text.slice(0, 300);

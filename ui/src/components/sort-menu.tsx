@@ -28,11 +28,16 @@ export function SortMenu({ order, keys, onSort }: { order: string; keys: { metri
   const [search, setSearch] = useState("");
   const [active, setActive] = useState(0);
   const buttonRef = useRef<HTMLButtonElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
   const [key, dir] = splitOrder(order);
   const all = options(keys);
   const current = all.find((o) => o.key === key);
   const shown = all.filter((o) => o.label.toLowerCase().includes(search.toLowerCase())).slice(0, 200);
   useEffect(() => setActive(0), [search]);
+  // Opening the menu puts the caret in its search box (autofocus only applies at page load).
+  useEffect(() => {
+    if (open) searchRef.current?.focus();
+  }, [open]);
   const close = () => {
     setOpen(false);
     setSearch("");
@@ -51,6 +56,7 @@ export function SortMenu({ order, keys, onSort }: { order: string; keys: { metri
         <div class="popover sort-menu" role="dialog" aria-label="Sort runs">
           <div class="row">
             <input
+              ref={searchRef}
               type="search"
               class="grow"
               aria-label="Find a sort key"

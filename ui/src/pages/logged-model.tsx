@@ -13,6 +13,7 @@ import { formatTime, formatValue } from "../format";
 import { href } from "../router";
 import { runName } from "../runs-model";
 import type { LoggedModel, Run } from "../types";
+import { registrationsOf } from "./logged-models";
 
 const ArtifactBrowser = lazy(() => import("../components/artifacts"));
 
@@ -81,6 +82,8 @@ function Overview({ model: m, onChanged }: { model: LoggedModel; onChanged: () =
     return r.ok ? r.text() : undefined;
   }, [m.info.model_id]);
   const signature = useMlModel(mlmodelText.data);
+  const registrations = useAsync(() => registrationsOf([m]).then((r) => r.get(m.info.model_id) ?? []), [m.info.model_id]);
+  const regs = registrations.data ?? m.info.registrations ?? [];
   const metrics = [...(m.data?.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key) || (a.dataset_name ?? "").localeCompare(b.dataset_name ?? ""));
   return (
     <div class="overview">
@@ -116,9 +119,9 @@ function Overview({ model: m, onChanged }: { model: LoggedModel; onChanged: () =
             <tr>
               <th>Registered versions</th>
               <td data-testid="registrations">
-                {(m.info.registrations ?? []).length === 0
+                {regs.length === 0
                   ? "—"
-                  : (m.info.registrations ?? []).map((r) => (
+                  : regs.map((r) => (
                       <a key={`${r.name}/${r.version}`} class="chip" href={href(`/models/${r.name}/versions/${r.version}`)}>
                         {r.name} v{r.version}
                       </a>

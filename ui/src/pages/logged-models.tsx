@@ -8,7 +8,7 @@ import { ErrorBox, NotFound, Spinner, StatusBadge } from "../components/common";
 import { useAsync } from "../hooks";
 import { formatRelative, formatTime, formatValue } from "../format";
 import { href, route, setQuery } from "../router";
-import type { LoggedModel, Metric } from "../types";
+import type { LoggedModel, Metric, ModelVersion } from "../types";
 import { ExperimentHeader, useExperiments } from "./runs/header";
 
 interface SearchResponse {
@@ -28,6 +28,30 @@ export function latestMetrics(model: LoggedModel): Map<string, Metric> {
     const col = metricColumn(m);
     const prev = out.get(col);
     if (!prev || Number(m.step ?? 0) > Number(prev.step ?? 0) || (Number(m.step ?? 0) === Number(prev.step ?? 0) && Number(m.timestamp) >= Number(prev.timestamp))) out.set(col, m);
+  }
+  return out;
+}
+
+const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+
+/**
+ * Registered versions made from each logged model: the model's own `registrations` when the server
+ * fills them, else a version search over the models' source runs matched by model id or source.
+ */
+export async function registrationsOf(models: LoggedModel[]): Promise<Map<string, { name: string; version: string }[]>> {
+  const out = new Map<string, { name: string; version: string }[]>();
+  for (const m of models) if (m.info.registrations?.length) out.set(m.info.model_id, m.info.registrations);
+  const runs = [...new Set(models.map((m) => m.info.source_run_id).filter((r): r is string => !!r))];
+  for (let i = 0; i < runs.length; i += 50) {
+    const chunk = runs.slice(i, i + 50);
+    const res = await api.get<{ model_versions?: ModelVersion[] }>("/model-versions/search", { filter: `run_id IN (${chunk.map(quote).join(", ")})`, max_results: 1000 });
+    for (const v of res.model_versions ?? []) {
+      const id = v.model_id || /^models:\/(m-[0-9a-f]+)/.exec(v.source ?? "")?.[1];
+      if (!id || !models.some((m) => m.info.model_id === id)) continue;
+      const list = out.get(id) ?? [];
+      if (!list.some((r) => r.name === v.name && r.version === v.version)) list.push({ name: v.name, version: v.version });
+      out.set(id, list);
+    }
   }
   return out;
 }
@@ -58,6 +82,7 @@ export default function LoggedModelsTab({ experimentId }: { experimentId: string
     return { models: all, next };
   }, [experimentId, sort, asc, filter, pages.length]);
   const models = res.data?.models ?? [];
+  const registrations = useAsync(() => registrationsOf(models), [models.map((m) => m.info.model_id).join(",")]);
   const metricCols = useMemo(() => [...new Set(models.flatMap((m) => [...latestMetrics(m).keys()]))].sort(), [models]);
   const paramCols = useMemo(() => [...new Set(models.flatMap((m) => (m.data?.params ?? []).map((p) => p.key)))].sort(), [models]);
   const hidden = new Set((q.get("mhide") ?? "").split(",").filter(Boolean).map(decodeURIComponent));
@@ -182,7 +207,7 @@ export default function LoggedModelsTab({ experimentId }: { experimentId: string
                     <td title={formatTime(m.info.creation_timestamp_ms)}>{formatRelative(m.info.creation_timestamp_ms)}</td>
                     <td>{m.info.source_run_id ? <a href={href(`/runs/${m.info.source_run_id}`)} class="mono">{m.info.source_run_id.slice(0, 8)}</a> : "—"}</td>
                     <td>
-                      {(m.info.registrations ?? []).map((r) => (
+                      {(registrations.data?.get(m.info.model_id) ?? m.info.registrations ?? []).map((r) => (
                         <a key={`${r.name}/${r.version}`} class="chip" href={href(`/models/${r.name}/versions/${r.version}`)}>
                           {r.name} v{r.version}
                         </a>

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../../api";
-import { discoverKeys, loggedModelNames, withTimeWindow } from "../../runs-model";
+import { discoverKeys, loggedModelNames, modelsBySourceRun, withTimeWindow } from "../../runs-model";
 import type { LoggedModel, Run } from "../../types";
 
 /** A small first page paints rows sooner; later pages are larger to cut round trips while scrolling. */
@@ -111,7 +111,11 @@ export function useLoggedModelNames(experimentIds: string[]): number {
       .post<{ models?: LoggedModel[] }>("/logged-models/search", { experiment_ids: experimentIds, max_results: 1000 })
       .then((res) => {
         if (!live) return;
-        for (const m of res.models ?? []) loggedModelNames.set(m.info.model_id, m.info.name);
+        for (const m of res.models ?? []) {
+          loggedModelNames.set(m.info.model_id, m.info.name);
+          const run = m.info.source_run_id;
+          if (run) modelsBySourceRun.set(run, [...new Set([...(modelsBySourceRun.get(run) ?? []), m.info.model_id])]);
+        }
         setVersion((v) => v + 1);
       })
       // Older servers have no logged models: the column then shows model ids.
