@@ -212,7 +212,7 @@ describe("issue 18: daily MLflow use and the reviewer's bugs", { timeout: 200_00
     const headers = await page.locator(".logged-models-table thead th").allInnerTexts();
     assert.ok(headers.some((h) => /accuracy \(eval_ds\)/.test(h)), `metric per dataset missing: ${headers}`);
     assert.match(await row.innerText(), /0\.9731/);
-    assert.match(await row.innerText(), /iris-registry v1/);
+    await row.getByRole("link", { name: "iris-registry v1" }).waitFor();
     await page.getByRole("button", { name: /^Name/ }).click();
     await page.waitForFunction(() => new URLSearchParams(location.hash.split("?")[1]).get("msort") === "name");
     await row.getByRole("link", { name: "iris-clf" }).click();
@@ -362,7 +362,7 @@ describe("issue 18: daily MLflow use and the reviewer's bugs", { timeout: 200_00
     await page.getByRole("button", { name: "Reset layout" }).click();
     await page.waitForFunction(() => !new URLSearchParams(location.hash.split("?")[1]).has("charts"));
     if (!(await page.getByRole("dialog", { name: "Saved chart views" }).isVisible())) await page.getByRole("button", { name: /^Views/ }).click();
-    await page.getByRole("button", { name: "bars first" }).click();
+    await page.getByRole("button", { name: "bars first", exact: true }).click();
     await page.waitForFunction((l) => new URLSearchParams(location.hash.split("?")[1]).get("charts") === l, layout);
     await shot("chart-view");
   }));
@@ -391,7 +391,7 @@ describe("issue 18: daily MLflow use and the reviewer's bugs", { timeout: 200_00
     const filter = page.getByLabel("Filter runs");
     await filter.fill("");
     await filter.type("params.opt");
-    await page.getByRole("option", { name: /optimizer/ }).waitFor();
+    await page.getByRole("listbox", { name: "Filter suggestions" }).getByRole("option", { name: /optimizer/ }).waitFor();
     await page.keyboard.press("Tab");
     assert.equal(await filter.inputValue(), "params.optimizer ");
     await filter.type("= 'sgd'");
