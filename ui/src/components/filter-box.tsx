@@ -93,7 +93,8 @@ export function FilterBox({ value, keys, onSubmit }: { value: string; keys: Keys
       onSubmit={(e) => {
         e.preventDefault();
         setOpen(null);
-        onSubmit(draft.trim());
+        // The field's own value: a fast typist's last keys may not have re-rendered `draft` yet.
+        onSubmit((inputRef.current?.value ?? draft).trim());
       }}
     >
       <div class="popover-anchor grow">
