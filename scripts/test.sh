@@ -28,6 +28,7 @@ suite() {
 }
 
 suite "typecheck" npm exec -- tsc --noEmit -p .
+suite "typecheck (UI)" npm exec -- tsc --noEmit -p ui
 suite "unit tests (search language, artifact paths; node)" npm exec -- vitest run -c vitest.unit.config.ts
 suite "worker tests (PGlite)" npm exec -- vitest run
 suite "worker tests (PostgreSQL)" env TEST_DB=postgres npm exec -- vitest run test/worker

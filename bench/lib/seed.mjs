@@ -7,8 +7,8 @@ import pg from "pg";
 export const runId = (label) => crypto.createHash("md5").update(label).digest("hex");
 
 export const SIZES = {
-  quick: { experiments: 50, searchRuns: 2_000, historyPoints: 5_000, bulkRuns: 100, bulkSteps: 200, writeRuns: 20, wideRuns: 1_000, chartRuns: 10, chartSteps: 10_000 },
-  full: { experiments: 500, searchRuns: 10_000, historyPoints: 25_000, bulkRuns: 100, bulkSteps: 1_000, writeRuns: 20, wideRuns: 10_000, chartRuns: 10, chartSteps: 100_000 },
+  quick: { experiments: 50, searchRuns: 2_000, historyPoints: 5_000, bulkRuns: 100, bulkSteps: 200, writeRuns: 20, wideRuns: 1_000, chartRuns: 10, chartSteps: 10_000, viewRuns: 100, viewMetrics: 10, viewSteps: 100 },
+  full: { experiments: 500, searchRuns: 10_000, historyPoints: 25_000, bulkRuns: 100, bulkSteps: 1_000, writeRuns: 20, wideRuns: 10_000, chartRuns: 10, chartSteps: 100_000, viewRuns: 100, viewMetrics: 10, viewSteps: 1_000 },
 };
 
 // A fixed clock: both databases get the same timestamps.
@@ -37,7 +37,8 @@ function statements(size) {
      select 'bench-exp-' || lpad(i::text, 5, '0'), 'active', ${T0} + i, ${T0} + i from generate_series(1, ${size.experiments}) i`,
     `insert into experiments (name, lifecycle_stage, creation_time, last_update_time)
      values ('bench-search', 'active', ${T0}, ${T0}), ('bench-write', 'active', ${T0}, ${T0}), ('bench-history', 'active', ${T0}, ${T0}),
-            ('bench-search-wide', 'active', ${T0}, ${T0}), ('bench-chart', 'active', ${T0}, ${T0})`,
+            ('bench-search-wide', 'active', ${T0}, ${T0}), ('bench-chart', 'active', ${T0}, ${T0}),
+            ('bench-chart-view', 'active', ${T0}, ${T0})`,
     `update experiments set artifact_location = 'mlflow-artifacts:/' || experiment_id where artifact_location is null`,
     `insert into experiment_tags (key, value, experiment_id)
      select k, k || '-' || (experiment_id % 7), experiment_id from experiments, unnest(array['team', 'project']) k
@@ -67,6 +68,11 @@ function statements(size) {
     `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
      select 'series', sin(s / 500.0 + i) + s::float8 / ${size.chartSteps}, ${T0} + s, md5('chart-' || i), s, false
      from generate_series(1, ${size.chartRuns}) i, generate_series(0, ${size.chartSteps - 1}) s`,
+    // bench-chart-view: the experiment chart view (issue 18): runs × metrics × steps.
+    runsFrom("view", size.viewRuns, "bench-chart-view", "'FINISHED'"),
+    `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
+     select 'metric_' || k, sin(s / 50.0 + i + k) + s::float8 / ${size.viewSteps}, ${T0} + s, md5('view-' || i), s, false
+     from generate_series(1, ${size.viewRuns}) i, generate_series(0, ${size.viewMetrics - 1}) k, generate_series(0, ${size.viewSteps - 1}) s`,
     // bench-write: one run per concurrent client for the logging scenarios.
     runsFrom("write", size.writeRuns, "bench-write", "'RUNNING'"),
     // bench-history: a run with a long history, 100 runs for the bulk interval, a run with many fields for runs/get.
@@ -100,7 +106,7 @@ export async function seed(databaseUrl, size) {
     // Fresh tables have no statistics; analyse now rather than let autovacuum do it mid-benchmark.
     await client.query("analyze");
     const ids = await client.query(
-      "select name, experiment_id::text as id from experiments where name in ('bench-search', 'bench-write', 'bench-history', 'bench-search-wide', 'bench-chart')",
+      "select name, experiment_id::text as id from experiments where name in ('bench-search', 'bench-write', 'bench-history', 'bench-search-wide', 'bench-chart', 'bench-chart-view')",
     );
     const experiments = Object.fromEntries(ids.rows.map((r) => [r.name, r.id]));
     return {
@@ -109,6 +115,7 @@ export async function seed(databaseUrl, size) {
       historyExperimentId: experiments["bench-history"],
       wideExperimentId: experiments["bench-search-wide"],
       chartExperimentId: experiments["bench-chart"],
+      chartViewExperimentId: experiments["bench-chart-view"],
       newestWideRunId: runId(`wide-${size.wideRuns}`),
       chartRunIds: Array.from({ length: size.chartRuns }, (_, i) => runId(`chart-${i + 1}`)),
       writeRunIds: Array.from({ length: size.writeRuns }, (_, i) => runId(`write-${i + 1}`)),

@@ -48,6 +48,19 @@ const PAGES = {
         return false;
       })()`,
     }),
+    chartView: (ctx, size) => ({
+      // All runs shown (our default is the top 10, as MLflow's is), every card drawn on its canvas.
+      url: `/#/experiments/${ctx.chartViewExperimentId}?mode=chart&show=all`,
+      ready: `(() => {
+        const cards = document.querySelectorAll('.chart-card');
+        if (cards.length < ${size.viewMetrics}) return false;
+        for (const card of cards) {
+          const c = card.querySelector('canvas');
+          if (!c || c.width === 0 || card.querySelectorAll('.chart-legend li').length < ${size.viewRuns}) return false;
+        }
+        return true;
+      })()`,
+    }),
   },
   reference: {
     firstRows: (ctx, size) => ({
@@ -61,6 +74,13 @@ const PAGES = {
       // react-plotly: one scatter trace (an SVG path, or a WebGL canvas for big traces) per run.
       ready: `document.querySelectorAll('.js-plotly-plot .scatterlayer .trace path.js-line, .js-plotly-plot .gl-container canvas').length >= ${ctx.chartRunIds.length}
         || document.querySelectorAll('.js-plotly-plot .gl-container canvas').length > 0`,
+    }),
+    chartView: (ctx, size) => ({
+      // MLflow's runs page in chart mode; it draws a Plotly card per metric (its default shows the
+      // first 10 runs, so it draws fewer lines than ours with show=all).
+      url: `/#/experiments/${ctx.chartViewExperimentId}/runs?workflowType=machine_learning&compareRunsMode=CHART`,
+      ready: `document.querySelectorAll('.js-plotly-plot').length >= ${size.viewMetrics}
+        && [...document.querySelectorAll('.js-plotly-plot')].every((p) => p.querySelector('.scatterlayer .trace, .barlayer .trace, .gl-container canvas'))`,
     }),
   },
 };
@@ -95,6 +115,7 @@ export function uiScenario({ full }) {
         const measures = [
           ["first rows", "firstRows", `experiment with ${plan.size.wideRuns.toLocaleString("en-US")} runs`],
           ["chart drawn", "chart", `${plan.size.chartRuns} runs × ${plan.size.chartSteps.toLocaleString("en-US")} steps`],
+          ["chart view", "chartView", `${plan.size.viewRuns} runs × ${plan.size.viewMetrics} metrics × ${plan.size.viewSteps.toLocaleString("en-US")} steps`],
         ];
         for (const [what, key, data] of measures) {
           for (const server of servers) {

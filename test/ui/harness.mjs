@@ -29,11 +29,12 @@ export function buildUi() {
   });
 }
 
-export async function startStack() {
+export async function startStack({ vars = {} } = {}) {
   const stops = [];
   try {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ui-test-"));
-    const [, pg] = await Promise.all([buildUi(), startPglite({ port: await freePort() })]);
+    // `npm run test:ui` builds once for every test file (UI_TEST_PREBUILT=1).
+    const [, pg] = await Promise.all([process.env.UI_TEST_PREBUILT ? Promise.resolve() : buildUi(), startPglite({ port: await freePort() })]);
     stops.push(pg.stop);
     await migrate(pg.url, { log: () => {} });
     const proxy = await startWsProxy({ port: await freePort() });
@@ -50,6 +51,7 @@ export async function startStack() {
         S3_REGION: LOCAL_S3.region,
         S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
         S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
+        ...vars,
       },
     });
     stops.push(server.stop);
@@ -66,18 +68,18 @@ export async function startStack() {
   }
 }
 
-export function restClient(base) {
+export function restClient(base, { headers = {} } = {}) {
   const call = async (method, endpoint, body) => {
     const res = await fetch(`${base}/api/2.0/mlflow/${endpoint}`, {
       method,
-      headers: body ? { "content-type": "application/json" } : undefined,
+      headers: { ...headers, ...(body ? { "content-type": "application/json" } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${endpoint} → ${res.status}: ${text}`);
     return text ? JSON.parse(text) : {};
   };
-  return { post: (e, b) => call("POST", e, b), get: (e) => call("GET", e) };
+  return { post: (e, b) => call("POST", e, b), get: (e) => call("GET", e), patch: (e, b) => call("PATCH", e, b), del: (e, b) => call("DELETE", e, b) };
 }
 
 /**
@@ -176,3 +178,124 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/** Uploads a file into a run's artifacts through the UI's upload endpoint. */
+export async function uploadArtifact(base, runId, file, body) {
+  const res = await fetch(`${base}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent(file)}`, { method: "POST", body });
+  if (!res.ok) throw new Error(`upload-artifact ${file} → ${res.status}: ${await res.text()}`);
+}
+
+export const MLMODEL_WITH_SIGNATURE = [
+  "artifact_path: model",
+  "flavors:",
+  "  python_function:",
+  "    loader_module: mlflow.sklearn",
+  "    python_version: 3.11.9",
+  "  sklearn:",
+  "    sklearn_version: 1.5.0",
+  "mlflow_version: 3.18.0",
+  "signature:",
+  '  inputs: \'[{"type": "double", "name": "sepal_length", "required": true}, {"type": "string", "name": "species_hint", "required": false}]\'',
+  '  outputs: \'[{"type": "long", "name": "label", "required": true}]\'',
+  "  params: null",
+  "utc_time_created: '2026-01-01 00:00:00.000000'",
+  "",
+].join("\n");
+
+/**
+ * The feature tests' experiment: 15 runs (more than a palette of 12) with a categorical param
+ * (optimizer), a numeric one (lr), a constant one (batch), a multi-step metric (loss), a metric
+ * logged once with a long name, system metrics, datasets, tags; one run by user "unknown"; a
+ * logged model (params, metrics per dataset, MLmodel with a signature) produced by the first run
+ * and registered as a version; a prompt link; a second experiment with tags for the list.
+ */
+export async function seedFeatures(base) {
+  const api = restClient(base);
+  const { experiment_id: experimentId } = await api.post("experiments/create", { name: "feat-exp", tags: [{ key: "team", value: "vision" }] });
+  const { experiment_id: otherId } = await api.post("experiments/create", { name: "feat-other", tags: [{ key: "team", value: "nlp" }] });
+  const t0 = Date.now() - 7_200_000;
+  const runs = [];
+  for (let i = 0; i < 15; i++) {
+    const user = i === 14 ? "unknown" : "tester";
+    const { run } = await api.post("runs/create", {
+      experiment_id: experimentId,
+      run_name: `feat-${String(i).padStart(2, "0")}`,
+      start_time: t0 + i * 1000,
+      user_id: user,
+      tags: [{ key: "mlflow.user", value: user }, { key: "team", value: i % 2 ? "vision" : "nlp" }],
+    });
+    const id = run.info.run_id;
+    const metrics = [];
+    for (let step = 0; step < 10; step++) {
+      const ts = t0 + i * 1000 + step * 500;
+      metrics.push({ key: "loss", value: 1 / (1 + step + i / 10), timestamp: ts, step });
+      metrics.push({ key: "system/cpu_utilization_percentage", value: 20 + ((step * 7 + i) % 50), timestamp: ts, step });
+    }
+    metrics.push({ key: "validation_accuracy_score_long_name", value: 0.5 + i / 100 + 0.000123456789, timestamp: t0 + i * 1000 + 6000, step: 0 });
+    await api.post("runs/log-batch", {
+      run_id: id,
+      metrics,
+      params: [
+        { key: "optimizer", value: i % 3 === 0 ? "sgd" : "adam" },
+        { key: "lr", value: String(0.01 * (i + 1)) },
+        { key: "batch", value: "32" },
+      ],
+    });
+    await api.post("runs/log-inputs", {
+      run_id: id,
+      datasets: [{ dataset: { name: "iris", digest: "abc123", source_type: "local", source: "{}" }, tags: [{ key: "mlflow.data.context", value: "training" }] }],
+    });
+    await api.post("runs/update", { run_id: id, status: "FINISHED", end_time: t0 + i * 1000 + 60_000 });
+    runs.push(id);
+  }
+  const { run: otherRun } = await api.post("runs/create", { experiment_id: otherId, run_name: "other-run", start_time: t0 });
+  await api.post("runs/log-batch", { run_id: otherRun.info.run_id, params: [{ key: "lr", value: "0.5" }] });
+
+  // A logged model from the first run, with metrics against a dataset and an MLmodel.
+  const { model } = await api.post("logged-models", {
+    experiment_id: experimentId,
+    name: "iris-clf",
+    source_run_id: runs[0],
+    model_type: "classifier",
+    params: [{ key: "max_depth", value: "4" }],
+    tags: [{ key: "stage", value: "candidate" }],
+  });
+  const modelId = model.info.model_id;
+  const path = model.info.artifact_uri.replace(/^mlflow-artifacts:\//, "");
+  const put = await fetch(`${base}/api/2.0/mlflow-artifacts/artifacts/${path}/MLmodel`, { method: "PUT", body: MLMODEL_WITH_SIGNATURE });
+  if (!put.ok) throw new Error(`MLmodel upload → ${put.status}: ${await put.text()}`);
+  await api.patch(`logged-models/${modelId}`, { model_id: modelId, status: "LOGGED_MODEL_READY" });
+  await api.post("runs/outputs", { run_id: runs[0], models: [{ model_id: modelId, step: 0 }] });
+  await api.post("runs/log-batch", {
+    run_id: runs[0],
+    metrics: [{ key: "accuracy", value: 0.9731, timestamp: t0, step: 0, model_id: modelId, dataset_name: "eval_ds", dataset_digest: "d1" }],
+  });
+  await api.post("registered-models/create", { name: "iris-registry" });
+  await api.post("model-versions/create", { name: "iris-registry", source: `models:/${modelId}`, run_id: runs[0], model_id: modelId });
+  await api.post("model-versions/create", { name: "iris-registry", source: `runs:/${runs[1]}/model`, run_id: runs[1] });
+  await api.post("runs/set-tag", { run_id: runs[1], key: "mlflow.linkedPrompts", value: JSON.stringify([{ name: "qa-prompt", version: "1" }]) });
+
+  const first = runs[0];
+  await uploadArtifact(base, first, "README.md", "# Results\n\nSome *notes* with a [link](https://example.invalid).\n\n<script>window.pwned=1</script>");
+  await uploadArtifact(base, first, "config.json", JSON.stringify({ optimizer: "adam", layers: [64, 32], dropout: 0.1 }));
+  await uploadArtifact(base, first, "points.csv", "name,score\nc,3\na,10\nb,2\n");
+  await uploadArtifact(base, first, "area.geojson", JSON.stringify({
+    type: "FeatureCollection",
+    features: [
+      { type: "Feature", properties: { name: "square" }, geometry: { type: "Polygon", coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] } },
+      { type: "Feature", properties: { name: "pin" }, geometry: { type: "Point", coordinates: [0.5, 0.5] } },
+    ],
+  }));
+  await uploadArtifact(base, first, "sound.wav", Buffer.from(WAV_SILENCE, "base64"));
+  await uploadArtifact(base, first, "plots/curve.txt", "shared");
+  await uploadArtifact(base, runs[1], "plots/curve.txt", "shared too");
+  await uploadArtifact(base, first, "model/MLmodel", MLMODEL_WITH_SIGNATURE);
+  return { experimentId, otherId, runs, modelId };
+}
+
+/** 0.01 s of 8 kHz 8-bit mono silence. */
+const WAV_SILENCE = Buffer.concat([
+  Buffer.from("RIFF"), Buffer.from([0x74, 0, 0, 0]), Buffer.from("WAVEfmt "),
+  Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x40, 0x1f, 0, 0, 1, 0, 8, 0]),
+  Buffer.from("data"), Buffer.from([80, 0, 0, 0]), Buffer.alloc(80, 128),
+]).toString("base64");

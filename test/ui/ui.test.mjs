@@ -185,12 +185,13 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     assert.match(await page.getByTestId("metrics").innerText(), /loss/);
     assert.match(await page.getByTestId("metrics").innerText(), /accuracy/);
     await page.getByTestId("model-versions").filter({ hasText: "ui-classifier v1" }).waitFor();
-    await page.getByRole("button", { name: "Edit" }).click();
-    await page.getByLabel("Description").fill("A note from the browser");
+    await page.getByRole("button", { name: "Edit run description" }).click();
+    await page.getByLabel("Run description").fill("A note from **the browser**");
     await page.getByRole("button", { name: "Save" }).click();
-    await page.getByTestId("description").filter({ hasText: "A note from the browser" }).waitFor();
+    // Markdown is rendered: the bold part is a <strong>.
+    await page.getByTestId("description").locator("strong", { hasText: "the browser" }).waitFor();
     const { run } = await restClient(stack.url).get(`runs/get?run_id=${data.runs.first}`);
-    assert.equal(run.data.tags.find((t) => t.key === "mlflow.note.content")?.value, "A note from the browser");
+    assert.equal(run.data.tags.find((t) => t.key === "mlflow.note.content")?.value, "A note from **the browser**");
     await shot("run-overview");
   }));
 
@@ -204,7 +205,7 @@ describe("tracking UI", { timeout: 120_000 }, () => {
 
   test("metric charts draw on canvas; axis, smoothing and log scale live in the URL", withShot("metric-charts-draw-on-canvas-axis-smooth", async () => {
     await open(`#/experiments/${data.experimentId}/runs/${data.runs.first}`);
-    await page.getByRole("tab", { name: "Charts" }).click();
+    await page.getByRole("link", { name: "Model metrics" }).click();
     await page.locator('.chart-card[data-metric="loss"] canvas').waitFor();
     const box = await page.locator('.chart-card[data-metric="loss"] canvas').boundingBox();
     assert.ok(box && box.width > 200 && box.height > 100, `canvas too small: ${JSON.stringify(box)}`);
@@ -226,7 +227,9 @@ describe("tracking UI", { timeout: 120_000 }, () => {
 
     await page.locator(".tree-item", { hasText: "model" }).click();
     await page.locator(".tree-item", { hasText: "MLmodel" }).click();
-    await page.getByTestId("artifact-text").filter({ hasText: "loader_module" }).waitFor();
+    // MLmodel files are shown as MLflow shows them: flavors (and signature), the YAML behind a toggle.
+    await page.getByTestId("mlmodel-view").filter({ hasText: "python_function" }).waitFor();
+    assert.match(await page.getByTestId("mlmodel-view").innerText(), /mlflow\.sklearn/);
 
     await page.locator(".tree-item", { hasText: "plots" }).click();
     await page.locator(".tree-item", { hasText: "dot.png" }).click();
@@ -276,6 +279,8 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     const live = page.locator(`[data-run-id="${data.runs.running}"]`);
     await live.locator("input[type=checkbox]").check();
     await page.getByRole("button", { name: "Delete", exact: true }).click();
+    // Deleting asks first; the run stays until confirmed.
+    await page.locator("dialog", { hasText: "Delete 1 run?" }).getByRole("button", { name: "Delete" }).click();
     await live.waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Deleted", exact: true }).click();
     await live.locator("input[type=checkbox]").check();
@@ -294,10 +299,10 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await page.locator("h1", { hasText: "beta-renamed" }).waitFor();
 
     await open(`#/experiments/${data.experimentId}`);
-    await page.getByRole("button", { name: "edit", exact: true }).click();
+    await page.getByRole("button", { name: "Edit experiment description" }).click();
     await page.getByLabel("Experiment description").fill("Updated from the runs page");
-    await page.getByRole("button", { name: "Save description" }).click();
-    await page.locator(".description", { hasText: "Updated from the runs page" }).waitFor();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByTestId("description").filter({ hasText: "Updated from the runs page" }).waitFor();
     const { experiment } = await restClient(stack.url).get(`experiments/get?experiment_id=${data.experimentId}`);
     assert.equal(experiment.tags.find((t) => t.key === "mlflow.note.content")?.value, "Updated from the runs page");
   }));

@@ -1,4 +1,12 @@
-/** The REST client: MLflow's /ajax-api endpoints, int64-safe JSON, and errors that pages can show. */
+/**
+ * The REST client: MLflow's /ajax-api endpoints, int64-safe JSON, and errors that pages can show.
+ *
+ * Transient failures (503 TEMPORARILY_UNAVAILABLE, 429, a dropped connection) are retried with
+ * backoff for requests that only read, honouring Retry-After; while any request waits for its next
+ * try, `retrying` is above zero and the shell shows a quiet "retrying" note instead of an error.
+ * Writes are not retried: the server may have applied them.
+ */
+import { signal } from "@preact/signals";
 import { parseJson } from "./json";
 
 export class ApiError extends Error {
@@ -6,6 +14,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -14,6 +23,15 @@ export class ApiError extends Error {
 type Query = Record<string, string | number | boolean | undefined | null | (string | number)[]>;
 
 const PREFIX = "/ajax-api/2.0/mlflow";
+/** Delays between tries when the server gives no Retry-After; the last one is repeated. */
+const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+const MAX_TRIES = 6;
+
+/** How many requests are waiting to be tried again right now. */
+export const retrying = signal(0);
+
+/** A longer Retry-After is capped: the user is watching a page, not a batch job. */
+const MAX_WAIT_MS = 15_000;
 
 function queryString(query: Query | undefined): string {
   if (!query) return "";
@@ -27,14 +45,31 @@ function queryString(query: Query | undefined): string {
   return s ? `?${s}` : "";
 }
 
-async function request<T>(method: string, path: string, init: { query?: Query; body?: unknown }): Promise<T> {
+/** POSTs that only read (MLflow uses POST for some searches). */
+const READ_ONLY_POST = /\/(search|search-datasets|get-latest-versions)$/;
+
+function isTransient(e: unknown): e is ApiError {
+  return e instanceof ApiError && (e.status === 0 || e.status === 503 || e.status === 429 || e.code === "TEMPORARILY_UNAVAILABLE");
+}
+
+function retryAfter(res: Response): number | undefined {
+  const h = res.headers.get("retry-after");
+  if (!h) return undefined;
+  const seconds = Number(h);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(h);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+async function once<T>(method: string, url: string, path: string, body: unknown): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(PREFIX + path + queryString(init.query), {
-      method,
-      headers: init.body === undefined ? undefined : { "content-type": "application/json" },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
+    const init: RequestInit = { method };
+    if (body !== undefined) {
+      init.headers = { "content-type": "application/json" };
+      init.body = JSON.stringify(body);
+    }
+    res = await fetch(url, init);
   } catch (e) {
     throw new ApiError(0, "NETWORK_ERROR", `Could not reach the server: ${(e as Error).message}`);
   }
@@ -48,13 +83,34 @@ async function request<T>(method: string, path: string, init: { query?: Query; b
     }
   }
   if (!res.ok) {
-    const body = (data ?? {}) as { error_code?: string; message?: string };
-    if (res.status === 404 && !body.error_code) {
+    const err = (data ?? {}) as { error_code?: string; message?: string };
+    if (res.status === 404 && !err.error_code) {
       throw new ApiError(404, "ENDPOINT_NOT_FOUND", `This server does not provide ${path} (HTTP 404).`);
     }
-    throw new ApiError(res.status, body.error_code ?? `HTTP_${res.status}`, body.message ?? (text.slice(0, 300) || res.statusText));
+    throw new ApiError(res.status, err.error_code ?? `HTTP_${res.status}`, err.message ?? (text.slice(0, 300) || res.statusText), retryAfter(res));
   }
   return (data ?? {}) as T;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function request<T>(method: string, path: string, init: { query?: Query | undefined; body?: unknown }): Promise<T> {
+  const url = PREFIX + path + queryString(init.query);
+  const canRetry = method === "GET" || (method === "POST" && READ_ONLY_POST.test(path));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once<T>(method, url, path, init.body);
+    } catch (e) {
+      if (!canRetry || !isTransient(e) || attempt >= MAX_TRIES) throw e;
+      const wait = Math.min(e.retryAfterMs ?? BACKOFF_MS[Math.min(attempt - 1, BACKOFF_MS.length - 1)]!, MAX_WAIT_MS);
+      retrying.value++;
+      try {
+        await sleep(wait);
+      } finally {
+        retrying.value--;
+      }
+    }
+  }
 }
 
 export const api = {
@@ -69,7 +125,20 @@ export function artifactUrl(runId: string, path: string): string {
   return `/get-artifact?${new URLSearchParams({ path, run_uuid: runId })}`;
 }
 
+/** Where a file's bytes come from: a run's artifacts, a logged model's, or a model version's. */
+export type ArtifactSource = { kind: "run"; runId: string } | { kind: "logged-model"; modelId: string } | { kind: "model-version"; name: string; version: string };
+
+export function sourceFileUrl(source: ArtifactSource, path: string): string {
+  if (source.kind === "run") return artifactUrl(source.runId, path);
+  if (source.kind === "logged-model") return `${PREFIX}/logged-models/${encodeURIComponent(source.modelId)}/artifacts/files?${new URLSearchParams({ artifact_file_path: path })}`;
+  return `/model-versions/get-artifact?${new URLSearchParams({ path, name: source.name, version: source.version })}`;
+}
+
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return `${e.code}: ${e.message}`;
   return e instanceof Error ? e.message : String(e);
+}
+
+export function isNotFound(e: unknown): boolean {
+  return e instanceof ApiError && (e.code === "RESOURCE_DOES_NOT_EXIST" || (e.status === 404 && e.code !== "ENDPOINT_NOT_FOUND"));
 }

@@ -19,7 +19,7 @@ export interface Point {
 /** run_id → points sorted by step, for one metric key. */
 export type History = Map<string, Point[]>;
 
-export async function fetchHistory(key: string, runIds: string[], range?: [number, number]): Promise<History> {
+export async function fetchHistory(key: string, runIds: string[], range?: [number, number], perRun = pointsPerRun(runIds.length)): Promise<History> {
   const out: History = new Map();
   const chunks: string[][] = [];
   for (let i = 0; i < runIds.length; i += RUNS_PER_CALL) chunks.push(runIds.slice(i, i + RUNS_PER_CALL));
@@ -28,7 +28,7 @@ export async function fetchHistory(key: string, runIds: string[], range?: [numbe
       api.get<{ metrics?: Metric[] }>("/metrics/get-history-bulk-interval", {
         run_ids: chunk,
         metric_key: key,
-        max_results: MAX_POINTS_PER_RUN,
+        max_results: perRun,
         start_step: range ? Math.floor(range[0]) : undefined,
         end_step: range ? Math.ceil(range[1]) : undefined,
       }),
@@ -92,4 +92,17 @@ export function align(series: Pick<SeriesSpec, "xs" | "ys">[]): [number[], ...(n
   return [xs, ...columns];
 }
 
-export const PALETTE = ["#2f7bf6", "#f2704e", "#22a06b", "#a463f2", "#e5a00d", "#0fb5c4", "#e0457b", "#7a8a99", "#8bc34a", "#5c6bc0"];
+/**
+ * Points asked per run: full density (2,500, MLflow's cap) for a few runs; with many runs on one
+ * card, fewer per run (a 500 px card cannot show more), so 100 runs stay one small request.
+ */
+export function pointsPerRun(runCount: number): number {
+  if (runCount <= 10) return MAX_POINTS_PER_RUN;
+  return Math.max(200, Math.min(MAX_POINTS_PER_RUN, Math.floor(25_000 / runCount)));
+}
+
+/** How a metric is best drawn: a line when some run has several steps, else one bar per run. */
+export function chartKind(history: History): "line" | "bar" {
+  for (const points of history.values()) if (points.length > 1) return "line";
+  return "bar";
+}

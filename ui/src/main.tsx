@@ -1,7 +1,8 @@
-/** Entry point: the app shell (header, theme toggle) and the route table. Pages load lazily. */
+/** Entry point: the app shell (header, theme toggle, retry note) and the route table. Pages load lazily. */
 import { render } from "preact";
+import { retrying } from "./api";
 import { lazy } from "./components/common";
-import { ExperimentsPage } from "./pages/experiments";
+import { ExperimentsPage } from "./pages/experiments/index";
 import { route } from "./router";
 import { cycleTheme, theme } from "./theme";
 import "./styles.css";
@@ -11,19 +12,40 @@ const RunPage = lazy(() => import("./pages/run"));
 const RunRedirect = lazy(() => import("./pages/run-redirect"));
 const ComparePage = lazy(() => import("./pages/compare"));
 const ModelsPage = lazy(() => import("./pages/models"));
+const LoggedModelsTab = lazy(() => import("./pages/logged-models"));
+const LoggedModelPage = lazy(() => import("./pages/logged-model"));
+const SettingsPage = lazy(() => import("./pages/settings"));
+
+/** MLflow writes lists in URLs as JSON (`["1","2"]`); ours are comma lists. Both are read. */
+export function parseIdList(value: string | null): string[] {
+  if (!value) return [];
+  const v = value.trim();
+  if (v.startsWith("[")) {
+    try {
+      return (JSON.parse(v) as unknown[]).map(String);
+    } catch {
+      return [];
+    }
+  }
+  return v.split(",").filter(Boolean);
+}
 
 function Page() {
-  const { segments: s } = route.value;
+  const { segments: s, query } = route.value;
   const [first, second, third, fourth] = s;
   if (!first || first === "experiments") {
     if (!second) return <ExperimentsPage />;
     if (third === "runs" && fourth) return <RunPage experimentId={second} runId={fourth} tab={s[4] ?? "overview"} rest={s.slice(5)} />;
-    return <RunsPage experimentId={second} />;
+    if (third === "models" && fourth) return <LoggedModelPage experimentId={second} modelId={fourth} tab={s[4] ?? "overview"} rest={s.slice(5)} />;
+    if (third === "models") return <LoggedModelsTab experimentId={second} />;
+    return <RunsPage experimentIds={[second]} />;
   }
+  if (first === "compare-experiments") return <RunsPage experimentIds={parseIdList(query.get("experiments"))} />;
   if (first === "runs" && second) return <RunRedirect runId={second} />;
   // MLflow's full-page metric plot (/metric/...?runs=[..]) opens our compare view of those runs.
   if (first === "compare-runs" || first === "metric") return <ComparePage />;
-  if (first === "models") return <ModelsPage name={second} version={third === "versions" ? fourth : undefined} />;
+  if (first === "models" || first === "compare-model-versions") return <ModelsPage name={first === "models" ? second : undefined} version={third === "versions" ? fourth : undefined} compare={first === "compare-model-versions"} />;
+  if (first === "settings") return <SettingsPage />;
   return (
     <div class="page">
       <h1>Page not found</h1>
@@ -37,8 +59,12 @@ function Page() {
 function App() {
   const first = route.value.segments[0] ?? "experiments";
   const themeLabel = theme.value === "auto" ? "Theme: auto" : theme.value === "dark" ? "Theme: dark" : "Theme: light";
+  const modelsActive = first === "models" || first === "compare-model-versions";
   return (
     <>
+      <a class="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById("main")?.focus())}>
+        Skip to content
+      </a>
       <header class="topbar">
         <a class="brand" href="#/experiments">
           <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
@@ -46,19 +72,27 @@ function App() {
           </svg>
           Tracking
         </a>
-        <nav>
-          <a href="#/experiments" class={first !== "models" ? "active" : ""}>
+        <nav aria-label="Main">
+          <a href="#/experiments" class={!modelsActive && first !== "settings" ? "active" : ""}>
             Experiments
           </a>
-          <a href="#/models" class={first === "models" ? "active" : ""}>
+          <a href="#/models" class={modelsActive ? "active" : ""}>
             Models
           </a>
+          <a href="#/settings" class={first === "settings" ? "active" : ""}>
+            Settings
+          </a>
         </nav>
+        {retrying.value > 0 && (
+          <span class="retrying" role="status" data-testid="retrying">
+            <span class="spinner-dot" /> Server busy, retrying…
+          </span>
+        )}
         <button class="ghost theme-toggle" onClick={cycleTheme} title="Switch theme (auto → dark → light)">
           {themeLabel}
         </button>
       </header>
-      <main>
+      <main id="main" tabIndex={-1}>
         <Page />
       </main>
     </>

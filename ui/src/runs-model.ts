@@ -40,7 +40,7 @@ export const ATTRIBUTE_COLUMNS: Column[] = [
     text: (r) => formatDuration(r.info.start_time, r.info.end_time),
   },
   { id: "a:status", kind: "attr", key: "status", label: "Status", width: 96, sortKey: "attributes.status", text: (r) => (r.info.status ?? "").toLowerCase() },
-  { id: "a:user", kind: "attr", key: "user", label: "User", width: 110, sortKey: "attributes.user_id", text: (r) => r.info.user_id || tagValue(r.data?.tags, "mlflow.user") || "" },
+  { id: "a:user", kind: "attr", key: "user", label: "User", width: 110, sortKey: "attributes.user_id", text: (r) => userOf(r) },
   {
     id: "a:source",
     kind: "attr",
@@ -51,9 +51,61 @@ export const ATTRIBUTE_COLUMNS: Column[] = [
     text: (r) => (tagValue(r.data?.tags, "mlflow.source.name") ?? "").split(/[\\/]/).pop() ?? "",
     title: (r) => tagValue(r.data?.tags, "mlflow.source.name"),
   },
+  {
+    id: "a:dataset",
+    kind: "attr",
+    key: "dataset",
+    label: "Dataset",
+    width: 170,
+    text: (r) => datasetsOf(r).join(", "),
+    title: (r) => datasetsOf(r).join("\n") || undefined,
+  },
+  {
+    id: "a:models",
+    kind: "attr",
+    key: "models",
+    label: "Models",
+    width: 150,
+    text: (r) => modelsOf(r).map((m) => m.name).join(", "),
+    title: (r) => modelsOf(r).map((m) => `${m.name} (${m.id})`).join("\n") || undefined,
+  },
+  { id: "a:experiment", kind: "attr", key: "experiment", label: "Experiment", width: 120, sortKey: "attributes.experiment_id", text: (r) => r.info.experiment_id },
+  {
+    id: "a:description",
+    kind: "attr",
+    key: "description",
+    label: "Description",
+    width: 200,
+    sortKey: "tags.`mlflow.note.content`",
+    text: (r) => (tagValue(r.data?.tags, "mlflow.note.content") ?? "").split("\n")[0] ?? "",
+  },
 ];
 
-export const DEFAULT_ATTRIBUTES = ["a:created", "a:duration", "a:status", "a:user", "a:source"];
+export const DEFAULT_ATTRIBUTES = ["a:created", "a:duration", "a:status", "a:user", "a:source", "a:dataset", "a:models"];
+
+/** MLflow shows a missing user as a dash. */
+export function userOf(r: Run): string {
+  const u = r.info.user_id || tagValue(r.data?.tags, "mlflow.user") || "";
+  return u && u !== "unknown" ? u : "—";
+}
+
+/** "name (context)" per dataset input, e.g. "iris (training)". */
+export function datasetsOf(r: Run): string[] {
+  return (r.inputs?.dataset_inputs ?? []).map((d) => {
+    const context = tagValue(d.tags, "mlflow.data.context");
+    return context ? `${d.dataset.name} (${context})` : d.dataset.name;
+  });
+}
+
+/** Logged models by id, and by the run that produced them; filled by the page's logged-model lookup. */
+export const loggedModelNames = new Map<string, string>();
+export const modelsBySourceRun = new Map<string, string[]>();
+
+/** The logged models a run produced: its outputs, plus models whose source run it is. */
+export function modelsOf(r: Run): { id: string; name: string }[] {
+  const ids = new Set([...(r.outputs?.model_outputs ?? []).map((o) => o.model_id), ...(modelsBySourceRun.get(r.info.run_id) ?? [])]);
+  return [...ids].map((id) => ({ id, name: loggedModelNames.get(id) ?? id }));
+}
 
 export function dataColumn(kind: Exclude<ColumnKind, "attr">, key: string): Column {
   const prefix = kind === "metric" ? "metrics" : kind === "param" ? "params" : "tags";
@@ -113,8 +165,8 @@ export function columnFromId(id: string): Column | undefined {
 }
 
 /** Without an explicit choice: attributes plus the first metrics and params seen. */
-export function defaultColumnIds(keys: ReturnType<typeof discoverKeys>): string[] {
-  return [...DEFAULT_ATTRIBUTES, ...keys.metric.slice(0, 8).map((k) => `m:${k}`), ...keys.param.slice(0, 6).map((k) => `p:${k}`)];
+export function defaultColumnIds(keys: ReturnType<typeof discoverKeys>, manyExperiments = false): string[] {
+  return [...(manyExperiments ? ["a:experiment"] : []), ...DEFAULT_ATTRIBUTES, ...keys.metric.slice(0, 8).map((k) => `m:${k}`), ...keys.param.slice(0, 6).map((k) => `p:${k}`)];
 }
 
 export interface TreeRow {
@@ -173,4 +225,44 @@ export function withTimeWindow(filter: string, since: string | null, now = Date.
   if (!ms) return filter;
   const clause = `attributes.start_time >= ${now - ms}`;
   return filter ? `${filter} AND ${clause}` : clause;
+}
+
+/** Group-by keys: `p:<param>`, `t:<tag>` or `d:` (dataset). */
+export function groupValue(run: Run, groupBy: string): string {
+  const key = groupBy.slice(2);
+  if (groupBy.startsWith("p:")) return run.data?.params?.find((p) => p.key === key)?.value ?? "(none)";
+  if (groupBy.startsWith("t:")) return tagValue(run.data?.tags, key) ?? "(none)";
+  if (groupBy === "d:") return datasetsOf(run).join(", ") || "(none)";
+  return "";
+}
+
+export type Aggregate = "min" | "avg" | "max";
+
+export interface Group {
+  value: string;
+  runs: Run[];
+  /** Aggregated latest metric values of the group's runs. */
+  metrics: Map<string, number>;
+}
+
+export function groupRuns(runs: Run[], groupBy: string, agg: Aggregate): Group[] {
+  const groups = new Map<string, Run[]>();
+  for (const r of runs) {
+    const v = groupValue(r, groupBy);
+    groups.set(v, [...(groups.get(v) ?? []), r]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
+    .map(([value, list]) => {
+      const acc = new Map<string, number[]>();
+      for (const r of list) {
+        for (const m of r.data?.metrics ?? []) {
+          const n = typeof m.value === "number" ? m.value : Number(m.value);
+          if (Number.isFinite(n)) acc.set(m.key, [...(acc.get(m.key) ?? []), n]);
+        }
+      }
+      const metrics = new Map<string, number>();
+      for (const [k, vs] of acc) metrics.set(k, agg === "min" ? Math.min(...vs) : agg === "max" ? Math.max(...vs) : vs.reduce((a, b) => a + b, 0) / vs.length);
+      return { value, runs: list, metrics };
+    });
 }

@@ -22,6 +22,9 @@ export interface Metric {
   timestamp: Int64;
   step?: Int64;
   run_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
+  model_id?: string;
 }
 
 export interface RunInfo {
@@ -40,7 +43,30 @@ export interface RunInfo {
 export interface Run {
   info: RunInfo;
   data?: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] };
-  inputs?: { dataset_inputs?: { dataset: { name: string; digest: string; source_type?: string }; tags?: KeyValue[] }[] };
+  inputs?: {
+    dataset_inputs?: { dataset: { name: string; digest: string; source_type?: string; source?: string; schema?: string; profile?: string }; tags?: KeyValue[] }[];
+    model_inputs?: { model_id: string }[];
+  };
+  outputs?: { model_outputs?: { model_id: string; step?: Int64 }[] };
+}
+
+export interface LoggedModel {
+  info: {
+    model_id: string;
+    experiment_id: string;
+    name: string;
+    creation_timestamp_ms?: Int64;
+    last_updated_timestamp_ms?: Int64;
+    artifact_uri?: string;
+    status?: string;
+    creator_id?: Int64;
+    model_type?: string;
+    source_run_id?: string;
+    status_message?: string;
+    tags?: KeyValue[];
+    registrations?: { name: string; version: string }[];
+  };
+  data?: { params?: KeyValue[]; metrics?: Metric[] };
 }
 
 export interface FileInfo {
@@ -57,6 +83,7 @@ export interface RegisteredModel {
   latest_versions?: ModelVersion[];
   tags?: KeyValue[];
   aliases?: { alias: string; version: string }[];
+  user_id?: string;
 }
 
 export interface ModelVersion {
@@ -71,6 +98,9 @@ export interface ModelVersion {
   status?: string;
   tags?: KeyValue[];
   aliases?: string[];
+  user_id?: string;
+  model_id?: string;
+  status_message?: string;
 }
 
 export const NOTE_TAG = "mlflow.note.content";

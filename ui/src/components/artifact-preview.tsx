@@ -1,15 +1,19 @@
 /**
  * Artifact previews chosen by file name. Text-like files are read with a Range request and the
- * stream is cut at a limit, so a multi-GB log never hangs the tab; HTML renders in a sandboxed
- * iframe; images and PDFs are handed to the browser, which fetches them itself.
+ * stream is cut at a limit, so a multi-GB log never hangs the tab; code, JSON and YAML are
+ * highlighted, markdown rendered (sanitised), CSV shown as a sortable table, MLmodel files as
+ * flavors and signature, GeoJSON drawn as SVG; HTML renders in a sandboxed iframe; images, audio,
+ * video and PDFs are handed to the browser.
  */
-import { useEffect, useState } from "preact/hooks";
-import { artifactUrl } from "../api";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { sourceFileUrl, type ArtifactSource } from "../api";
 import { parseCsv } from "../csv";
 import { formatBytes } from "../format";
 import { num } from "../json";
 import type { Int64 } from "../types";
-import { ErrorBox, Spinner } from "./common";
+import { ErrorBox, Markdown, Spinner } from "./common";
+import { GeoJsonView } from "./geojson-view";
+import { MlModelView } from "./mlmodel-view";
 
 const PREVIEW_BYTES = 1 << 20;
 const FULL_LIMIT = 50 << 20;
@@ -17,6 +21,11 @@ const CSV_ROWS = 200;
 const PDF_LIMIT = 30 << 20;
 
 const IMAGE = /\.(png|jpe?g|gif|bmp|webp|svg|ico)$/i;
+const AUDIO = /\.(mp3|wav|m4a|aac|flac|opus|oga|ogg|wma)$/i;
+const VIDEO = /\.(mp4|webm|mov|ogv|mkv)$/i;
+const MARKDOWN = /\.(md|markdown)$/i;
+const GEOJSON = /\.geojson$/i;
+const MLMODEL = /(^|\/)MLmodel$/;
 const HTML = /\.html?$/i;
 const PDF = /\.pdf$/i;
 const CSV = /\.(csv|tsv)$/i;
@@ -32,7 +41,9 @@ interface Head {
 
 /** Reads at most `limit` bytes: asks for a Range, and stops reading even if the server ignores it. */
 async function readHead(url: string, limit: number): Promise<Head> {
-  const res = await fetch(url, { headers: { Range: `bytes=0-${limit - 1}` } });
+  // no-store: Chrome can answer a Range request from a cached compressed full response with the
+  // wrong number of bytes; previews are small reads, so skipping the cache costs little.
+  const res = await fetch(url, { headers: { Range: `bytes=0-${limit - 1}` }, cache: "no-store" });
   if (!res.ok) {
     const text = await res.text().catch(() => "");
     let message = text.slice(0, 300);
@@ -72,8 +83,8 @@ function looksBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
-export function ArtifactPreview({ runId, path, size }: { runId: string; path: string; size?: Int64 }) {
-  const url = artifactUrl(runId, path);
+export function ArtifactPreview({ source, path, size }: { source: ArtifactSource; path: string; size?: Int64 | undefined }) {
+  const url = sourceFileUrl(source, path);
   const name = path.split("/").pop() ?? path;
   return (
     <div class="preview">
@@ -87,6 +98,10 @@ export function ArtifactPreview({ runId, path, size }: { runId: string; path: st
       </div>
       {IMAGE.test(name) ? (
         <img class="preview-image" src={url} alt={name} />
+      ) : AUDIO.test(name) ? (
+        <audio class="preview-media" controls preload="metadata" src={url} data-testid="audio-preview" />
+      ) : VIDEO.test(name) ? (
+        <video class="preview-media" controls preload="metadata" src={url} data-testid="video-preview" />
       ) : PDF.test(name) ? (
         <PdfPreview url={url} />
       ) : (
@@ -127,7 +142,7 @@ function PdfPreview({ url }: { url: string }) {
   return <iframe class="preview-frame" src={state.blobUrl} title="PDF preview" />;
 }
 
-function TextLike({ url, name, size }: { url: string; name: string; size?: Int64 }) {
+function TextLike({ url, name, size }: { url: string; name: string; size?: Int64 | undefined }) {
   const [limit, setLimit] = useState(PREVIEW_BYTES);
   const [head, setHead] = useState<Head | undefined>();
   const [error, setError] = useState<unknown>();
@@ -172,6 +187,36 @@ function TextLike({ url, name, size }: { url: string; name: string; size?: Int64
     );
   }
   if (CSV.test(name)) return <CsvTable text={text} delimiter={/\.tsv$/i.test(name) ? "\t" : ","} note={more} />;
+  if (MARKDOWN.test(name)) {
+    return (
+      <>
+        {more}
+        <Markdown text={text} class="preview-markdown" />
+      </>
+    );
+  }
+  if (MLMODEL.test(name) && !head.truncated) {
+    return (
+      <>
+        <MlModelView text={text} />
+        <details class="raw-file">
+          <summary>MLmodel file</summary>
+          <Code text={text} name={name} />
+        </details>
+      </>
+    );
+  }
+  if (GEOJSON.test(name) && !head.truncated) {
+    return (
+      <>
+        <GeoJsonView text={text} />
+        <details class="raw-file">
+          <summary>GeoJSON source</summary>
+          <Code text={text} name={name} />
+        </details>
+      </>
+    );
+  }
   if (JSON_FILE.test(name) && !head.truncated && !/\d{16}/.test(text)) {
     try {
       text = JSON.stringify(JSON.parse(text), null, 2);
@@ -182,16 +227,54 @@ function TextLike({ url, name, size }: { url: string; name: string; size?: Int64
   return (
     <>
       {more}
-      <pre class="preview-text" data-testid="artifact-text">
-        {text}
-      </pre>
+      <Code text={text} name={name} />
     </>
   );
 }
 
+let highlighter: Promise<typeof import("../highlight")> | undefined;
+
+/** Text with syntax colours when the file type is known (highlight.js loads on first use). */
+function Code({ text, name }: { text: string; name: string }) {
+  const [html, setHtml] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    setHtml(null);
+    highlighter ??= import("../highlight");
+    highlighter.then((h) => live && setHtml(h.highlight(text, h.languageOf(name))));
+    return () => {
+      live = false;
+    };
+  }, [text, name]);
+  if (html === null) {
+    return (
+      <pre class="preview-text" data-testid="artifact-text">
+        {text}
+      </pre>
+    );
+  }
+  return <pre class="preview-text hljs" data-testid="artifact-text" data-highlighted="true" dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+/** Numbers sort as numbers, everything else as text; empty cells last. */
+function compareCells(a: string | undefined, b: string | undefined): number {
+  if (!a) return b ? 1 : 0;
+  if (!b) return -1;
+  const x = Number(a);
+  const y = Number(b);
+  if (Number.isFinite(x) && Number.isFinite(y)) return x - y;
+  return a.localeCompare(b, undefined, { numeric: true });
+}
+
 function CsvTable({ text, delimiter, note }: { text: string; delimiter: string; note: preact.ComponentChildren }) {
-  const rows = parseCsv(text, delimiter, CSV_ROWS + 1);
-  const [header, ...body] = rows;
+  const rows = useMemo(() => parseCsv(text, delimiter, CSV_ROWS + 1), [text, delimiter]);
+  const [sort, setSort] = useState<{ col: number; asc: boolean } | null>(null);
+  const [header, ...unsorted] = rows;
+  const body = useMemo(() => {
+    if (!sort) return unsorted;
+    const out = [...unsorted].sort((r1, r2) => compareCells(r1[sort.col], r2[sort.col]));
+    return sort.asc ? out : out.reverse();
+  }, [rows, sort]);
   if (!header) return <p class="muted">Empty file.</p>;
   return (
     <>
@@ -201,7 +284,12 @@ function CsvTable({ text, delimiter, note }: { text: string; delimiter: string; 
           <thead>
             <tr>
               {header.map((h, i) => (
-                <th key={i}>{h}</th>
+                <th key={i} aria-sort={sort?.col === i ? (sort.asc ? "ascending" : "descending") : undefined}>
+                  <button type="button" class="link sort-head" onClick={() => setSort(sort?.col === i ? { col: i, asc: !sort.asc } : { col: i, asc: true })}>
+                    {h}
+                    {sort?.col === i ? (sort.asc ? " ▲" : " ▼") : ""}
+                  </button>
+                </th>
               ))}
             </tr>
           </thead>

@@ -1,5 +1,5 @@
 /** Column chooser: searchable checkbox lists of attributes, metrics, params and tags. */
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ATTRIBUTE_COLUMNS } from "../runs-model";
 
 interface Props {
@@ -11,6 +11,10 @@ interface Props {
 export function ColumnChooser({ keys, chosen, onChange }: Props) {
   const [open, setOpen] = useState(false);
   const [search, setSearch] = useState("");
+  const searchRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (open) searchRef.current?.focus();
+  }, [open]);
   const chosenSet = new Set(chosen);
   const toggle = (id: string) => onChange(chosenSet.has(id) ? chosen.filter((c) => c !== id) : [...chosen, id]);
   const match = (label: string) => label.toLowerCase().includes(search.toLowerCase());
@@ -48,7 +52,7 @@ export function ColumnChooser({ keys, chosen, onChange }: Props) {
       {open && (
         <div class="popover column-chooser" role="dialog" aria-label="Choose columns">
           <div class="row">
-            <input type="search" class="grow" placeholder="Find a column" value={search} onInput={(e) => setSearch(e.currentTarget.value)} autoFocus />
+            <input ref={searchRef} type="search" class="grow" aria-label="Find a column" placeholder="Find a column" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
             <button type="button" onClick={() => setOpen(false)}>
               Done
             </button>

@@ -1,11 +1,16 @@
-/** Run overview: details, editable description and tags, searchable params and metrics tables. */
+/**
+ * Run overview: details, the description (markdown), searchable params and metrics (values
+ * rounded, exact on hover and copy), logged models, registered versions, linked prompts,
+ * datasets, child runs and editable tags.
+ */
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { api } from "../api";
 import { formatDuration, formatTime, formatValue } from "../format";
 import { href } from "../router";
-import { runName } from "../runs-model";
-import { NOTE_TAG, PARENT_TAG, tagValue, type ModelVersion, type Run } from "../types";
-import { ErrorBox, useAsync } from "./common";
+import { runName, userOf } from "../runs-model";
+import { NOTE_TAG, PARENT_TAG, tagValue, type LoggedModel, type ModelVersion, type Run } from "../types";
+import { DescriptionEditor, ExactValue, TagEditor, useAsync } from "./common";
 
 export function RunOverview({ run, onChanged }: { run: Run; onChanged: () => void }) {
   const { info } = run;
@@ -18,7 +23,17 @@ export function RunOverview({ run, onChanged }: { run: Run; onChanged: () => voi
     <div class="overview">
       {/* Description first: the details card grows as child runs and model versions arrive, and
           content above an edit button must not shift under the user's click. */}
-      <Description run={run} onChanged={onChanged} />
+      <section class="card">
+        <div class="card-head">
+          <h2>Description</h2>
+        </div>
+        <DescriptionEditor
+          label="Run description"
+          value={tagValue(tags, NOTE_TAG) ?? ""}
+          onSave={(value) => api.post("/runs/set-tag", { run_id: info.run_id, key: NOTE_TAG, value })}
+          onSaved={onChanged}
+        />
+      </section>
       <section class="card">
         <table class="details">
           <tbody>
@@ -28,14 +43,16 @@ export function RunOverview({ run, onChanged }: { run: Run; onChanged: () => voi
             <Detail label="Created" value={formatTime(info.start_time)} />
             <Detail label="Ended" value={formatTime(info.end_time)} />
             <Detail label="Duration" value={formatDuration(info.start_time, info.end_time)} />
-            <Detail label="User" value={info.user_id || tagValue(tags, "mlflow.user") || "—"} />
+            <Detail label="User" value={userOf(run)} />
             <Detail label="Source" value={source ? <span class="mono">{source}{commit ? ` @ ${commit.slice(0, 10)}` : ""}</span> : "—"} />
             {parent && <Detail label="Parent run" value={<a href={href(`/runs/${parent}`)} class="mono">{parent}</a>} />}
             <Detail label="Artifact URI" value={<span class="mono small-text">{info.artifact_uri ?? "—"}</span>} />
           </tbody>
         </table>
         <ChildRuns run={run} />
+        <LoggedModels run={run} />
         <ModelVersions run={run} />
+        <Prompts run={run} />
         <Datasets run={run} />
       </section>
       <div class="two-col">
@@ -49,17 +66,23 @@ export function RunOverview({ run, onChanged }: { run: Run; onChanged: () => voi
           rows={(run.data?.metrics ?? []).map((m) => ({
             key: m.key,
             value: formatValue(m.value),
-            link: href(`${base}/model-metrics`, { metrics: m.key }),
+            exact: m.value,
+            link: href(`${base}/${m.key.startsWith("system/") ? "system-metrics" : "model-metrics"}`, { metrics: m.key }),
           }))}
           testId="metrics"
         />
       </div>
-      <TagEditor run={run} onChanged={onChanged} />
+      <TagEditor
+        tags={tags.filter((t) => !t.key.startsWith("mlflow."))}
+        onSet={(key, value) => api.post("/runs/set-tag", { run_id: info.run_id, key, value })}
+        onDelete={(key) => api.post("/runs/delete-tag", { run_id: info.run_id, key })}
+        onChanged={onChanged}
+      />
     </div>
   );
 }
 
-function Detail({ label, value }: { label: string; value: preact.ComponentChildren }) {
+function Detail({ label, value }: { label: string; value: ComponentChildren }) {
   return (
     <tr>
       <th>{label}</th>
@@ -128,63 +151,11 @@ function Datasets({ run }: { run: Run }) {
   );
 }
 
-function Description({ run, onChanged }: { run: Run; onChanged: () => void }) {
-  const current = tagValue(run.data?.tags, NOTE_TAG) ?? "";
-  const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState(current);
-  const [error, setError] = useState<unknown>();
-  const save = async () => {
-    setError(undefined);
-    try {
-      await api.post("/runs/set-tag", { run_id: run.info.run_id, key: NOTE_TAG, value: draft });
-      setEditing(false);
-      onChanged();
-    } catch (e) {
-      setError(e);
-    }
-  };
-  return (
-    <section class="card">
-      <div class="card-head">
-        <h2>Description</h2>
-        {!editing && (
-          <button
-            type="button"
-            class="small"
-            onClick={() => {
-              setDraft(current);
-              setEditing(true);
-            }}
-          >
-            Edit
-          </button>
-        )}
-      </div>
-      {editing ? (
-        <div class="form">
-          <textarea aria-label="Description" rows={5} value={draft} onInput={(e) => setDraft(e.currentTarget.value)} />
-          <ErrorBox error={error} />
-          <div class="form-actions">
-            <button type="button" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-            <button type="button" class="primary" onClick={save}>
-              Save
-            </button>
-          </div>
-        </div>
-      ) : (
-        <p class={`description${current ? "" : " muted"}`} data-testid="description">
-          {current || "No description."}
-        </p>
-      )}
-    </section>
-  );
-}
-
 interface KvRow {
   key: string;
   value: string;
+  /** The value as the server sent it, for full precision on hover and copy. */
+  exact?: number | string;
   link?: string;
 }
 
@@ -197,7 +168,7 @@ function KeyValueTable({ title, rows, testId }: { title: string; rows: KvRow[]; 
         <h2>
           {title} <span class="muted">({rows.length})</span>
         </h2>
-        {rows.length > 8 && <input type="search" placeholder="Search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />}
+        {rows.length > 8 && <input type="search" placeholder="Search" aria-label={`Search ${title.toLowerCase()}`} value={search} onInput={(e) => setSearch(e.currentTarget.value)} />}
       </div>
       {rows.length === 0 ? (
         <p class="muted">None logged.</p>
@@ -207,7 +178,7 @@ function KeyValueTable({ title, rows, testId }: { title: string; rows: KvRow[]; 
             {shown.map((r) => (
               <tr key={r.key}>
                 <th class="mono">{r.link ? <a href={r.link}>{r.key}</a> : r.key}</th>
-                <td class="mono break">{r.value}</td>
+                <td class="mono break">{r.exact !== undefined ? <ExactValue value={r.exact} shown={r.value} /> : r.value}</td>
               </tr>
             ))}
           </tbody>
@@ -217,60 +188,47 @@ function KeyValueTable({ title, rows, testId }: { title: string; rows: KvRow[]; 
   );
 }
 
-function TagEditor({ run, onChanged }: { run: Run; onChanged: () => void }) {
-  const tags = (run.data?.tags ?? []).filter((t) => !t.key.startsWith("mlflow.")).sort((a, b) => a.key.localeCompare(b.key));
-  const [key, setKey] = useState("");
-  const [value, setValue] = useState("");
-  const [error, setError] = useState<unknown>();
-  const act = async (fn: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await fn();
-      onChanged();
-    } catch (e) {
-      setError(e);
-    }
-  };
+/** Logged models this run produced (outputs) or used (inputs), with links to their pages. */
+function LoggedModels({ run }: { run: Run }) {
+  const ids = [...new Set([...(run.outputs?.model_outputs ?? []).map((o) => o.model_id), ...(run.inputs?.model_inputs ?? []).map((i) => i.model_id)])];
+  const res = useAsync(
+    () => Promise.all(ids.map((id) => api.get<{ model: LoggedModel }>(`/logged-models/${encodeURIComponent(id)}`).then((r) => r.model, () => undefined))),
+    [ids.join(",")],
+  );
+  if (ids.length === 0) return null;
   return (
-    <section class="card" data-testid="tags">
-      <div class="card-head">
-        <h2>
-          Tags <span class="muted">({tags.length})</span>
-        </h2>
-      </div>
-      <div class="tag-list">
-        {tags.map((t) => (
-          <span key={t.key} class="chip">
-            <span class="mono">{t.key}</span>
-            {t.value && <span class="muted">: {t.value}</span>}
-            <button
-              type="button"
-              class="chip-x"
-              aria-label={`Remove tag ${t.key}`}
-              onClick={() => act(() => api.post("/runs/delete-tag", { run_id: run.info.run_id, key: t.key }))}
-            >
-              ×
-            </button>
-          </span>
-        ))}
-      </div>
-      <form
-        class="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!key.trim()) return;
-          void act(async () => {
-            await api.post("/runs/set-tag", { run_id: run.info.run_id, key: key.trim(), value });
-            setKey("");
-            setValue("");
-          });
-        }}
-      >
-        <input placeholder="key" aria-label="Tag key" value={key} onInput={(e) => setKey(e.currentTarget.value)} />
-        <input placeholder="value" aria-label="Tag value" class="grow" value={value} onInput={(e) => setValue(e.currentTarget.value)} />
-        <button type="submit">Add / update tag</button>
-      </form>
-      <ErrorBox error={error} />
-    </section>
+    <div class="child-runs" data-testid="logged-models">
+      <strong>Logged models</strong>{" "}
+      {ids.map((id, i) => {
+        const m = res.data?.[i];
+        return (
+          <a key={id} class="chip" href={href(`/experiments/${m?.info.experiment_id ?? run.info.experiment_id}/models/${id}`)}>
+            {m?.info.name ?? id}
+          </a>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Prompts the run used: MLflow records them in the run tag mlflow.linkedPrompts (JSON). */
+function Prompts({ run }: { run: Run }) {
+  const raw = tagValue(run.data?.tags, "mlflow.linkedPrompts");
+  let prompts: { name: string; version: string }[] = [];
+  try {
+    prompts = raw ? (JSON.parse(raw) as { name: string; version: string | number }[]).map((p) => ({ name: p.name, version: String(p.version) })) : [];
+  } catch {
+    prompts = [];
+  }
+  if (prompts.length === 0) return null;
+  return (
+    <div class="child-runs" data-testid="prompts">
+      <strong>Prompts</strong>{" "}
+      {prompts.map((p) => (
+        <a key={`${p.name}/${p.version}`} class="chip" href={href(`/models/${p.name}/versions/${p.version}`)}>
+          {p.name} v{p.version}
+        </a>
+      ))}
+    </div>
   );
 }

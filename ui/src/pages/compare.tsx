@@ -1,8 +1,10 @@
 /** Compare runs: a transposed table (runs as columns) with an only-differences toggle, and overlaid charts. */
 import { useMemo } from "preact/hooks";
 import { api } from "../api";
-import { numericDimensions, ParallelCoordinates, ScatterPlot } from "../components/run-plots";
-import { ErrorBox, lazy, Spinner, useAsync } from "../components/common";
+import { CommonArtifacts } from "../components/common-artifacts";
+import { BoxPlot, ContourPlot, dimensions, ParallelCoordinates, ScatterPlot } from "../components/run-plots";
+import { runColor } from "../colors";
+import { displayUser, ErrorBox, lazy, Spinner, useAsync } from "../components/common";
 import { formatDuration, formatTime, formatValue } from "../format";
 import { href, route, setQuery } from "../router";
 import { runName } from "../runs-model";
@@ -36,7 +38,7 @@ function buildRows(runs: Run[]): Row[] {
   attr("Status", (r) => (r.info.status ?? "").toLowerCase());
   attr("Created", (r) => formatTime(r.info.start_time));
   attr("Duration", (r) => formatDuration(r.info.start_time, r.info.end_time));
-  attr("User", (r) => r.info.user_id || tagValue(r.data?.tags, "mlflow.user") || "");
+  attr("User", (r) => displayUser(r.info.user_id || tagValue(r.data?.tags, "mlflow.user")));
   attr("Experiment", (r) => r.info.experiment_id);
   const section = (name: string, pick: (r: Run) => { key: string; value: string }[]) => {
     const keys = new Set<string>();
@@ -59,7 +61,7 @@ export default function ComparePage() {
   const runs = res.data ?? [];
   const rows = buildRows(runs).filter((r) => r.section === "Attributes" || !onlyDiff || new Set(r.values).size > 1);
   const metricKeys = [...new Set(runs.flatMap((r) => (r.data?.metrics ?? []).map((m) => m.key)))].sort();
-  const dims = useMemo(() => numericDimensions(runs), [runs]);
+  const dims = useMemo(() => dimensions(runs), [runs]);
   const experimentId = q.get("experiments")?.replace(/[\[\]"]/g, "").split(",")[0];
   let lastSection = "";
   return (
@@ -91,6 +93,7 @@ export default function ComparePage() {
                 <th class="sticky-col">Run</th>
                 {runs.map((r) => (
                   <th key={r.info.run_id}>
+                    <span class="swatch" style={{ background: runColor(r) }} />
                     <a href={href(`/experiments/${r.info.experiment_id}/runs/${r.info.run_id}`)}>{runName(r)}</a>
                   </th>
                 ))}
@@ -127,8 +130,11 @@ export default function ComparePage() {
         <div class="run-plots">
           <ScatterPlot runs={runs} dims={dims} />
           <ParallelCoordinates runs={runs} dims={dims} />
+          <BoxPlot runs={runs} dims={dims} />
+          <ContourPlot runs={runs} dims={dims} />
         </div>
       )}
+      {runs.length > 1 && <CommonArtifacts runs={runs} />}
       {runs.length > 0 && (
         <>
           <h2 class="section-title">Metric history</h2>

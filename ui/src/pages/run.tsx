@@ -3,8 +3,8 @@
  * status, metrics and charts stay live without a manual reload.
  */
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api";
-import { ErrorBox, lazy, Spinner, StatusBadge, useAsync } from "../components/common";
+import { api, isNotFound } from "../api";
+import { ErrorBox, lazy, NotFound, Spinner, StatusBadge, useAsync } from "../components/common";
 import { RunActions } from "../components/run-actions";
 import { RunOverview } from "../components/run-overview";
 import { href } from "../router";
@@ -17,9 +17,12 @@ const ArtifactBrowser = lazy(() => import("../components/artifacts"));
 const POLL_MS = 5000;
 const TABS = [
   ["overview", "Overview"],
-  ["model-metrics", "Charts"],
+  ["model-metrics", "Model metrics"],
+  ["system-metrics", "System metrics"],
   ["artifacts", "Artifacts"],
 ] as const;
+
+const isSystem = (key: string) => key.startsWith("system/");
 
 interface Props {
   experimentId: string;
@@ -46,6 +49,7 @@ export default function RunPage({ experimentId, runId, tab, rest }: Props) {
   }, [running]);
 
   if (!run) {
+    if (res.error && isNotFound(res.error)) return <NotFound what="Run" error={res.error} back={{ href: href(`/experiments/${experimentId}`), label: "Back to the experiment" }} />;
     return <div class="page">{res.error ? <ErrorBox error={res.error} title="Could not load the run." /> : <Spinner />}</div>;
   }
   const base = `/experiments/${experimentId}/runs/${runId}`;
@@ -67,9 +71,9 @@ export default function RunPage({ experimentId, runId, tab, rest }: Props) {
         <span class="grow" />
         <RunActions run={run} onChanged={() => setTick((t) => t + 1)} />
       </div>
-      <nav class="tabs" role="tablist">
+      <nav class="tabs" aria-label="Run views">
         {TABS.map(([id, label]) => (
-          <a key={id} role="tab" aria-selected={activeTab === id} class={activeTab === id ? "active" : ""} href={href(id === "overview" ? base : `${base}/${id}`)}>
+          <a key={id} aria-current={activeTab === id ? "page" : undefined} class={activeTab === id ? "active" : ""} href={href(id === "overview" ? base : `${base}/${id}`)}>
             {label}
           </a>
         ))}
@@ -77,9 +81,15 @@ export default function RunPage({ experimentId, runId, tab, rest }: Props) {
       <ErrorBox error={res.error} title="Refresh failed." />
       {activeTab === "overview" && <RunOverview run={run} onChanged={() => setTick((t) => t + 1)} />}
       {activeTab === "model-metrics" && (
-        <MetricCharts runs={[run]} metricKeys={(run.data?.metrics ?? []).map((m) => m.key).sort()} version={metricsVersion} />
+        <MetricCharts runs={[run]} metricKeys={(run.data?.metrics ?? []).map((m) => m.key).filter((k) => !isSystem(k)).sort()} version={metricsVersion} />
       )}
-      {activeTab === "artifacts" && <ArtifactBrowser runId={runId} basePath={`${base}/artifacts`} selectedPath={rest.join("/")} />}
+      {activeTab === "system-metrics" &&
+        ((run.data?.metrics ?? []).some((m) => isSystem(m.key)) ? (
+          <MetricCharts runs={[run]} metricKeys={(run.data?.metrics ?? []).map((m) => m.key).filter(isSystem).sort()} version={metricsVersion} defaultAxis="relative" />
+        ) : (
+          <p class="empty">No system metrics. Start runs with <code>log_system_metrics=True</code> (or set MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING) to record CPU, memory and GPU use.</p>
+        ))}
+      {activeTab === "artifacts" && <ArtifactBrowser source={{ kind: "run", runId }} basePath={`${base}/artifacts`} selectedPath={rest.join("/")} />}
     </div>
   );
 }
