@@ -8,15 +8,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { migrate } from "./lib/migrate-core.mjs";
+import { freePort } from "./lib/ports.mjs";
 import { LOCAL_S3, dropDatabase, localWorkerVars, log, recreateDatabase, startS3, startWrangler, startWsProxy } from "./lib/stack.mjs";
 
-// Ports derive from the process id unless given, so concurrent stacks on one machine never collide.
-const base = 40000 + (process.pid % 2000) * 3;
-const PORTS = { wrangler: Number(process.env.E2E_PORT ?? base), proxy: base + 1, s3: base + 2 };
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgres://postgres:postgres@127.0.0.1:5432";
 const DB_NAME = process.env.E2E_DB_NAME ?? `edge_mlflow_e2e_${process.pid}`;
 
 async function main() {
+  // Free ports from the kernel (E2E_PORT pins the Worker's), so concurrent stacks never collide.
+  const PORTS = { wrangler: Number(process.env.E2E_PORT ?? 0) || (await freePort()), proxy: await freePort(), s3: await freePort() };
   const sep = process.argv.indexOf("--");
   const command = process.argv.slice(sep + 1);
   if (sep < 0 || command.length === 0) throw new Error("usage: with-stack.mjs -- <command> [args...]");

@@ -9,15 +9,7 @@ export interface Env extends ArtifactEnv {
   DB_WS_PROXY?: string;
   /** Root for new experiments' artifact locations, MLflow's --default-artifact-root. */
   DEFAULT_ARTIFACT_ROOT?: string;
-  /** Artifact storage (any S3-compatible store; R2's S3 endpoint in production) and server modes: src/artifacts/config.ts. */
-  S3_ENDPOINT?: string;
-  S3_BUCKET?: string;
-  S3_PREFIX?: string;
-  S3_REGION?: string;
-  S3_ACCESS_KEY_ID?: string;
-  S3_SECRET_ACCESS_KEY?: string;
-  SERVE_ARTIFACTS?: string;
-  ARTIFACTS_ONLY?: string;
+  // Artifact storage (S3_*, SERVE_ARTIFACTS, ARTIFACTS_ONLY) comes from ArtifactEnv: src/artifacts/config.ts.
   ASSETS?: Fetcher;
 }
 

@@ -3,18 +3,8 @@
 // counted in their memory), and a /proc sampler for the peak resident memory of such a group.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
+export { freePort } from "../../scripts/lib/ports.mjs";
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const groups = new Set();
 

@@ -1,5 +1,5 @@
 /** SQL for experiments and their tags. Each function is one statement (one round trip). */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, notInArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { arrayParam } from "../lib/sql";
 import { experimentTags, experiments } from "./schema/tracking";
@@ -153,4 +153,36 @@ export async function deleteExperimentTag(
     select (select lifecycle_stage from current) as stage, (select count(*) from removed) as n`);
   const row = result.rows[0];
   return { stage: row?.stage ?? undefined, deleted: Number(row?.n ?? 0) > 0 };
+}
+
+/** A caller's read scope over experiments (see src/auth/access.ts): ids to keep, or ids to leave out. */
+export type ExperimentScope = { include: string[] } | { exclude: string[] } | null;
+
+export interface ExperimentsPageQuery {
+  where: SQL | undefined;
+  orderBy: SQL[];
+  offset: number;
+  /** Rows to fetch (callers ask for one more than the page size to detect a next page). */
+  limit: number | null;
+  stages: string[];
+  scope?: ExperimentScope;
+}
+
+/** One page of search_experiments, in one statement. */
+export async function searchExperimentsPage(db: Db, q: ExperimentsPageQuery): Promise<ExperimentRow[]> {
+  const query = db
+    .select(experimentColumns)
+    .from(experiments)
+    .where(and(inArray(experiments.lifecycleStage, q.stages), q.where, scopeCondition(q.scope)))
+    .orderBy(...q.orderBy)
+    .offset(q.offset);
+  const rows = q.limit === null ? await query : await query.limit(q.limit);
+  return rows as ExperimentRow[];
+}
+
+function scopeCondition(scope: ExperimentScope | undefined): SQL | undefined {
+  if (!scope) return undefined;
+  const ids = ("include" in scope ? scope.include : scope.exclude).filter((id) => /^[0-9]+$/.test(id)).map(Number);
+  if ("include" in scope) return ids.length > 0 ? inArray(experiments.experimentId, ids) : sql`false`;
+  return ids.length > 0 ? notInArray(experiments.experimentId, ids) : undefined;
 }

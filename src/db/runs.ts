@@ -3,7 +3,7 @@
  * request costs one round trip and is atomic without an interactive transaction: either every row
  * of a batch lands or none does.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { arrayParam } from "../lib/sql";
 
@@ -287,4 +287,34 @@ export async function deleteRunTag(db: Db, runId: string, key: string): Promise<
     select (select lifecycle_stage from run) as stage, (select count(*) from removed) as n`);
   const row = result.rows[0];
   return { stage: row?.stage ?? undefined, deleted: Number(row?.n ?? 0) > 0 };
+}
+
+export interface RunsPageQuery {
+  where: SQL | undefined;
+  orderBy: SQL[];
+  offset: number;
+  /** Rows to fetch (callers ask for one more than the page size to detect a next page). */
+  limit: number | null;
+  stages: string[];
+}
+
+/**
+ * `column = value` for one value, `column = any(array)` otherwise. Postgres 15 cannot read an index
+ * in order under `= any(...)`, so the common single-experiment search would sort every run of the
+ * experiment instead of walking edge_runs_experiment_start_time (see schema/additions.ts).
+ */
+function oneOf(column: SQL, values: readonly (string | number)[], type: "int" | "varchar"): SQL {
+  return values.length === 1 ? sql`${column} = ${values[0]}` : sql`${column} = any(${arrayParam([...values], type)})`;
+}
+
+/** One page of search_runs: filter, order, offset and limit, with each run's details, in one statement. */
+export async function searchRunsPage(db: Db, experimentIds: number[], q: RunsPageQuery): Promise<RunDetails[]> {
+  const where = q.where ? sql`and (${q.where})` : sql``;
+  const result = await db.execute<Record<string, unknown>>(sql`
+    select ${RUN_DETAILS_COLUMNS} from runs
+    where ${oneOf(sql`runs.experiment_id`, experimentIds, "int")}
+      and ${oneOf(sql`runs.lifecycle_stage`, q.stages, "varchar")} ${where}
+    order by ${sql.join(q.orderBy, sql`, `)}
+    offset ${q.offset} ${q.limit === null ? sql`` : sql`limit ${q.limit}`}`);
+  return result.rows.map(toRunDetails);
 }

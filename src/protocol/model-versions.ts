@@ -1,5 +1,5 @@
 /** Model versions on the wire: request messages (MLflow's model_registry.proto and handler schemas) and responses. */
-import type { ModelVersionJson } from "../db/registry";
+import type { ModelVersionJson } from "../db/registered-models";
 import { KeyValue, atMost, bool, int64, isArray, isBool, isIntLike, isString, isStringList, message, repeated, string } from "./message";
 import { listIf, setIf, type Json } from "./proto-json";
 

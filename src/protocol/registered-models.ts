@@ -1,5 +1,5 @@
 /** Registered models on the wire: request messages (MLflow's model_registry.proto and handler schemas) and responses. */
-import type { RegisteredModelJson } from "../db/registry";
+import type { RegisteredModelJson } from "../db/registered-models";
 import { KeyValue, atMost, int64, isArray, isIntLike, isString, isStringList, message, repeated, string } from "./message";
 import { modelVersionToWire, tagToWire } from "./model-versions";
 import { listIf, setIf, type Json } from "./proto-json";

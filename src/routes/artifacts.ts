@@ -13,8 +13,8 @@ import { onLoggedModel, onModel, onRun } from "../auth/access";
 import type { AppContext } from "../app-env";
 import { canonicalArtifactPath, joinArtifactPath, requireFilePath } from "../artifacts/paths";
 import { MlflowError, missingParameter } from "../errors";
-import { isString, message, string, withRunId } from "../protocol/message";
-import { listArtifacts, loggedModelArtifactRoot, modelVersionArtifactPath, runArtifactRoot, storeFor } from "../services/artifacts";
+import { ListArtifacts, ListLoggedModelArtifacts } from "../protocol/artifacts";
+import { listArtifacts, loggedModelArtifactRoot, modelVersionArtifactPath, runArtifactRoot, storeFor, type ArtifactRoot } from "../services/artifacts";
 import { route, rpc, withPathParams, type RequestScope } from "./route";
 
 /** MLflow's limit for the UI's upload-artifact. */
@@ -28,16 +28,13 @@ const UI_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
 const FORM_CONTENT_TYPES = ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"];
 
 const store = (r: RequestScope) => storeFor(r.config.artifacts);
+
+/** ListArtifacts' answer: the root's URI and the direct children of `path` under it. */
+async function listing(r: RequestScope, root: ArtifactRoot, path: string | undefined) {
+  const list = await listArtifacts(store(r), root, path === undefined ? "" : canonicalArtifactPath(path));
+  return list.length > 0 ? { root_uri: root.uri, files: list } : { root_uri: root.uri };
+}
 const enforcement = (r: RequestScope) => ({ permissionsEnforced: r.caller !== undefined });
-
-const ListArtifacts = message({
-  run_id: string().check(isString).required(),
-  run_uuid: string(),
-  path: string().check(isString),
-  page_token: string().check(isString),
-}).map(withRunId);
-
-const ListLoggedModelArtifacts = message({ artifact_directory_path: string().check(isString) });
 
 /** A query parameter holding a path (URLSearchParams has decoded it once already). */
 function queryPath(c: AppContext, name = "path"): string | undefined {
@@ -77,12 +74,7 @@ export const artifactRoutes = [
     path: "/artifacts/list",
     request: ListArtifacts,
     access: (m) => onRun("read", m.run_id),
-    handle: async (m, r) => {
-      const path = m.path === undefined ? "" : canonicalArtifactPath(m.path);
-      const root = await runArtifactRoot(r.db, r.config, m.run_id, enforcement(r));
-      const list = await listArtifacts(store(r), root, path);
-      return list.length > 0 ? { root_uri: root.uri, files: list } : { root_uri: root.uri };
-    },
+    handle: async (m, r) => listing(r, await runArtifactRoot(r.db, r.config, m.run_id, enforcement(r)), m.path),
   }),
 
   route({
@@ -113,12 +105,7 @@ export const artifactRoutes = [
     path: "/logged-models/:model_id/artifacts/directories",
     request: readListLoggedModelArtifacts,
     access: (m) => onLoggedModel("read", m.model_id),
-    handle: async (m, r) => {
-      const path = m.artifact_directory_path === undefined ? "" : canonicalArtifactPath(m.artifact_directory_path);
-      const root = await loggedModelArtifactRoot(r.db, r.config, m.model_id, enforcement(r));
-      const list = await listArtifacts(store(r), root, path);
-      return list.length > 0 ? { root_uri: root.uri, files: list } : { root_uri: root.uri };
-    },
+    handle: async (m, r) => listing(r, await loggedModelArtifactRoot(r.db, r.config, m.model_id, enforcement(r)), m.artifact_directory_path),
   }),
 
   rpc({

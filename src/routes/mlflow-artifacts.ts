@@ -17,7 +17,8 @@ import type { Capability } from "../auth/permissions";
 import type { Config } from "../env";
 import { MlflowError } from "../errors";
 import { decode } from "../protocol/http";
-import { int64, isIntLike, isString, message, repeated, string, type Message } from "../protocol/message";
+import { AbortMultipartUpload, CompleteMultipartUpload, CreateMultipartUpload } from "../protocol/mlflow-artifacts";
+import type { Message } from "../protocol/message";
 import { storeFor } from "../services/artifacts";
 import { route, type Method, type Reply, type RequestScope } from "./route";
 
@@ -53,15 +54,6 @@ function proxy<M extends { path: string }>(
 }
 
 const store = (r: RequestScope) => storeFor(r.config.artifacts);
-
-const Part = message({ part_number: int64(), etag: string(), url: string() });
-const CreateMultipartUpload = message({ path: string().required().check(isString), num_parts: int64().check(isIntLike) });
-const CompleteMultipartUpload = message({
-  path: string().required().check(isString),
-  upload_id: string().required().check(isString),
-  parts: repeated(Part).required(),
-});
-const AbortMultipartUpload = message({ path: string().required().check(isString), upload_id: string().required().check(isString) });
 
 /**
  * A multipart request names a directory in the URL and a file in the body (MLflow keeps only the

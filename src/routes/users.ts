@@ -6,7 +6,8 @@
  */
 import { selfChecked } from "../auth/access";
 import { permissionDenied } from "../auth/responses";
-import { anyValue, canonicalExperimentId, experimentId, message, string, type Message } from "../protocol/message";
+import type { Message } from "../protocol/message";
+import { CreateToken, Credentials, ExperimentGrant, GrantV3, ModelGrant, None, RevokeToken, UpdateAdmin, UpdatePassword, Username } from "../protocol/users";
 import * as users from "../services/users";
 import { rpc, type Method, type RequestScope } from "./route";
 
@@ -29,20 +30,6 @@ function manage<M>(handler: (caller: users.Caller, m: M) => Promise<Body> | Body
 function managementRpc<M>(method: Method, path: string, request: Message<M>, handler: (caller: users.Caller, m: M) => Promise<Body> | Body, version: 2 | 3 = 2) {
   return rpc({ method, path, version, request, access: selfChecked, handle: manage(handler) });
 }
-
-const Username = message({ username: string() });
-const Credentials = message({ username: string(), password: string() });
-const UpdatePassword = message({ username: string(), password: string(), current_password: string() });
-const UpdateAdmin = message({ username: string(), is_admin: anyValue() });
-const ExperimentGrant = message({ experiment_id: experimentId(), username: string(), permission: string() });
-const ModelGrant = message({ name: string(), username: string(), permission: string() });
-const GrantV3 = message({ username: string(), resource_type: string(), resource_id: string(), permission: string() }).map((m) => ({
-  ...m,
-  resource_id: m.resource_type === "experiment" ? (canonicalExperimentId(m.resource_id) as string | undefined) : m.resource_id,
-}));
-const CreateToken = message({ username: string(), name: string(), expires_in_days: anyValue() });
-const RevokeToken = message({ id: anyValue() });
-const None = message({});
 
 const GRANT_METHODS: Record<users.GrantOp, Method> = { create: "POST", get: "GET", update: "PATCH", delete: "DELETE" };
 const text = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));

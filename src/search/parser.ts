@@ -193,9 +193,12 @@ function parseComparison(d: Dialect, c: Extract<Node, { kind: "cmp" }>): RawClau
   return { type, key, comparator: c.op, value: clauseValue(d, type, key, c.rhs) };
 }
 
-/** MLflow's first stage: tokens to clauses. */
-function parseClauses(d: Dialect, filter: string): RawClause[] {
-  if (!filter) return [];
+/**
+ * MLflow's first stage, shared by the runs, experiments and registry grammars: a filter string to
+ * its AND-ed comparisons (one statement only; anything but comparisons and AND refused; at most
+ * MAX_FILTER_CLAUSES). `quoteInvalid` renders refused pieces as the grammar's MLflow message does.
+ */
+export function andedComparisons(filter: string, quoteInvalid: boolean): Extract<Node, { kind: "cmp" }>[] {
   const tokens = tokenize(filter);
   const semi = tokens.findIndex((t) => t.kind === "punct" && t.text === ";");
   if (semi >= 0 && tokens.slice(semi + 1).some((t) => t.kind !== "ws")) {
@@ -204,12 +207,17 @@ function parseClauses(d: Dialect, filter: string): RawClause[] {
   const nodes = joinKeywordComparisons(groupTokens(filter, tokens));
   const invalid = nodes.filter((n) => n.kind !== "cmp" && !(n.kind === "tok" && n.tok.kind === "keyword" && n.tok.norm === "AND"));
   if (invalid.length > 0) {
-    const shown = d.experiments ? invalid.map((n) => n.text).join(", ") : invalid.map((n) => `'${n.text}'`).join(", ");
-    fail(`Invalid clause(s) in filter string: ${shown}`);
+    fail(`Invalid clause(s) in filter string: ${invalid.map((n) => (quoteInvalid ? `'${n.text}'` : n.text)).join(", ")}`);
   }
-  const comparisons = nodes.filter((n) => n.kind === "cmp");
+  const comparisons = nodes.filter((n): n is Extract<Node, { kind: "cmp" }> => n.kind === "cmp");
   checkClauseCount(comparisons.length);
-  return comparisons.map((n) => parseComparison(d, n));
+  return comparisons;
+}
+
+/** MLflow's first stage: tokens to clauses. */
+function parseClauses(d: Dialect, filter: string): RawClause[] {
+  if (!filter) return [];
+  return andedComparisons(filter, !d.experiments).map((n) => parseComparison(d, n));
 }
 
 function requireComparator(c: string, allowed: string[], closingQuote: boolean): void {

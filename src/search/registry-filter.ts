@@ -7,12 +7,11 @@
  * the same SQL lexer, so the same constructs are accepted.
  */
 import { MlflowError } from "../errors";
-import { groupTokens, joinKeywordComparisons, type Node } from "./group";
+import { groupTokens, type Node } from "./group";
 import { tokenize } from "./lexer";
-import { checkClauseCount } from "./limits";
 import { shlexSplit } from "./order-by";
 import { pyList, pyRepr, pySet } from "../lib/python-repr";
-import { fail, stringListValues, trimBackticks } from "./parser";
+import { andedComparisons, fail, stringListValues, trimBackticks } from "./parser";
 
 export type RegistryValue = { kind: "string"; value: string } | { kind: "list"; values: string[] } | { kind: "number"; value: number; integer: boolean };
 
@@ -55,22 +54,34 @@ function listValue(n: Node): RegistryValue {
   return { kind: "list", values: stringListValues(n) };
 }
 
-function identifier(f: Flavour, text: string): { type: "attribute" | "tag"; key: string } {
+/**
+ * `entity.key` or a bare attribute key. `entities` are the prefixes MLflow accepts (its filter and
+ * order_by parsers differ); attribute keys are checked against `valid`, before or after unquoting
+ * as each of MLflow's parsers does.
+ */
+function splitIdentifier(
+  text: string,
+  entities: readonly string[],
+  valid: readonly string[],
+  checkUnquoted: boolean,
+): { type: "attribute" | "tag"; key: string } {
   const dot = text.indexOf(".");
   let type: "attribute" | "tag" = "attribute";
   let key = text;
   if (dot >= 0) {
     const entity = text.slice(0, dot);
     key = text.slice(dot + 1);
-    if (!["attribute", "tag", "tags"].includes(entity)) {
-      fail(`Invalid entity type '${entity}'. Valid entity types are ('attribute', 'tag', 'tags')`);
-    }
-    type = entity === "attribute" ? "attribute" : "tag";
+    if (!entities.includes(entity)) fail(`Invalid entity type '${entity}'. Valid entity types are (${entities.map((e) => `'${e}'`).join(", ")})`);
+    type = entity.startsWith("tag") ? "tag" : "attribute";
   }
-  if (type === "attribute" && !f.searchAttributes.includes(key)) {
-    fail(`Invalid attribute key '${key}' specified. Valid keys are '${pySet(f.searchAttributes)}'`);
-  }
-  return { type, key: trimBackticks(stripQuotes(key, false)) };
+  const unquoted = trimBackticks(stripQuotes(key, false));
+  const checked = checkUnquoted ? unquoted : key;
+  if (type === "attribute" && !valid.includes(checked)) fail(`Invalid attribute key '${checked}' specified. Valid keys are '${pySet(valid)}'`);
+  return { type, key: unquoted };
+}
+
+function identifier(f: Flavour, text: string): { type: "attribute" | "tag"; key: string } {
+  return splitIdentifier(text, ["attribute", "tag", "tags"], f.searchAttributes, false);
 }
 
 function clauseValue(f: Flavour, type: "attribute" | "tag", key: string, n: Node): RegistryValue {
@@ -90,17 +101,7 @@ function clauseValue(f: Flavour, type: "attribute" | "tag", key: string, n: Node
 
 function parseClauses(f: Flavour, filter: string | undefined): RegistryClause[] {
   if (!filter) return [];
-  const tokens = tokenize(filter);
-  const semi = tokens.findIndex((t) => t.kind === "punct" && t.text === ";");
-  if (semi >= 0 && tokens.slice(semi + 1).some((t) => t.kind !== "ws")) {
-    fail(`Search filter contained multiple expression ${pyRepr(filter)}. Provide AND-ed expression list.`);
-  }
-  const nodes = joinKeywordComparisons(groupTokens(filter, tokens));
-  const invalid = nodes.filter((n) => n.kind !== "cmp" && !(n.kind === "tok" && n.tok.kind === "keyword" && n.tok.norm === "AND"));
-  if (invalid.length > 0) fail(`Invalid clause(s) in filter string: ${invalid.map((n) => n.text).join(", ")}`);
-  checkClauseCount(nodes.filter((n) => n.kind === "cmp").length);
-  return nodes.flatMap((n) => {
-    if (n.kind !== "cmp") return [];
+  return andedComparisons(filter, false).flatMap((n) => {
     if (n.lhs.kind !== "ident") fail(`Invalid comparison clause. Expected 'Identifier' found '${n.lhs.text}'`);
     if (n.rhs === null) fail(`IS NULL / IS NOT NULL is not supported for ${f.what} search.`);
     const { type, key } = identifier(f, n.lhs.text);
@@ -227,18 +228,5 @@ export function parseModelVersionOrderBy(orderBy: readonly string[] | undefined)
 
 /** SearchExperimentsUtils._get_identifier, which MLflow reuses for model-version order_by. */
 function orderIdentifier(text: string, valid: string[]): { type: "attribute" | "tag"; key: string } {
-  const dot = text.indexOf(".");
-  let type: "attribute" | "tag" = "attribute";
-  let key = text;
-  if (dot >= 0) {
-    const entity = text.slice(0, dot);
-    key = text.slice(dot + 1);
-    if (!["attribute", "attributes", "tag", "tags"].includes(entity)) {
-      fail(`Invalid entity type '${entity}'. Valid entity types are ('attribute', 'attributes', 'tag', 'tags')`);
-    }
-    type = entity.startsWith("tag") ? "tag" : "attribute";
-  }
-  key = trimBackticks(stripQuotes(key, false));
-  if (type === "attribute" && !valid.includes(key)) fail(`Invalid attribute key '${key}' specified. Valid keys are '${pySet(valid)}'`);
-  return { type, key };
+  return splitIdentifier(text, ["attribute", "attributes", "tag", "tags"], valid, true);
 }

@@ -28,7 +28,7 @@ import {
   runs,
   tags,
 } from "../db/schema/tracking";
-import type { Comparator, Filter, FilterClause, FilterValue, OrderByClause } from "./ast";
+import type { Filter, FilterClause, FilterValue, OrderByClause } from "./ast";
 import { translateRunAttributeAlias } from "./ast";
 import { compareSql } from "./comparator";
 import { pyIntString } from "../lib/python-repr";

@@ -2,7 +2,7 @@
 import type { Db } from "../db/client";
 import { sqlState } from "../db/client";
 import * as repo from "../db/experiments";
-import { searchExperimentsPage } from "../db/search";
+
 import { validateNewExperimentLocation } from "../artifacts/locations";
 import type { ReadScope } from "../auth/access";
 import type { Config } from "../env";
@@ -140,6 +140,6 @@ export async function searchExperiments(db: Db, r: SearchExperimentsRequest): Pr
   const stages = stagesFor(r.viewType);
   if (stages.length === 0) return { items: [] };
   if (r.scope && "include" in r.scope && r.scope.include.length === 0) return { items: [] };
-  const rows = await searchExperimentsPage(db, { where, orderBy, offset, limit: maxResults + 1, stages, scope: r.scope });
+  const rows = await repo.searchExperimentsPage(db, { where, orderBy, offset, limit: maxResults + 1, stages, scope: r.scope });
   return paginate(rows, offset, maxResults);
 }

@@ -9,7 +9,7 @@ import type { Db } from "../db/client";
 import { findLoggedModel, type LoggedModelJson } from "../db/logged-models";
 import { pyJson } from "../lib/python-repr";
 import * as versions from "../db/model-versions";
-import * as repo from "../db/registry";
+import * as repo from "../db/registered-models";
 import { sqlState } from "../db/client";
 import { MlflowError } from "../errors";
 import {

@@ -1,7 +1,7 @@
 /** Model versions: reads, edits, stage transitions and search, with the MLflow SQL store's rules. Creation is in ./model-version-create.ts. */
 import type { Db } from "../db/client";
 import * as versions from "../db/model-versions";
-import type { ModelVersionJson } from "../db/registry";
+import type { ModelVersionJson } from "../db/registered-models";
 import type { RegistryScope } from "../search/registry-sql";
 import { MlflowError } from "../errors";
 import { pyList } from "../lib/python-repr";

@@ -1,6 +1,6 @@
 /** Registered models, tags, aliases and registry search, with the MLflow SQL store's rules. */
 import type { Db } from "../db/client";
-import * as repo from "../db/registry";
+import * as repo from "../db/registered-models";
 import { IS_PROMPT_TAG, type RegistryScope } from "../search/registry-sql";
 import { MlflowError } from "../errors";
 import { parseRegisteredModelFilter, parseRegisteredModelOrderBy } from "../search/registry-filter";
@@ -15,7 +15,7 @@ import {
   validateRegisteredModelTag,
 } from "./registry-validation";
 
-export type { ModelVersionJson, RegisteredModelJson } from "../db/registry";
+export type { ModelVersionJson, RegisteredModelJson } from "../db/registered-models";
 
 export { IS_PROMPT_TAG };
 

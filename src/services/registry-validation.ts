@@ -1,4 +1,5 @@
 /** Input rules of MLflow's model registry (names, versions, aliases, tags, stages), with its messages. */
+import { normpath } from "../lib/posix-path";
 import { MlflowError, compactJson } from "../errors";
 import { exceedsMaximumLength, validateKey } from "./validation";
 
@@ -7,19 +8,6 @@ export const REGISTRY_LIMITS = { tagKey: 250, tagValue: 100_000, alias: 255 } as
 export const STAGES = ["None", "Staging", "Production", "Archived"] as const;
 export const ACTIVE_STAGES = ["Staging", "Production"];
 
-/** POSIX normpath, to tell whether a name would resolve to another name when used as a path. */
-function normpath(p: string): string {
-  if (p === "") return ".";
-  const leading = p.startsWith("/") ? (p.startsWith("//") && !p.startsWith("///") ? "//" : "/") : "";
-  const out: string[] = [];
-  for (const part of p.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === ".." && ((!leading && out.length === 0) || out[out.length - 1] === "..")) out.push(part);
-    else if (part === "..") out.pop();
-    else out.push(part);
-  }
-  return leading + out.join("/") || ".";
-}
 
 export function validateModelName(name: string | undefined, field = "name"): string {
   if (name === undefined || name.trim() === "") throw MlflowError.invalidParameter(`Missing value for required parameter '${field}'.`);

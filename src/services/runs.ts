@@ -2,14 +2,14 @@
 import type { Db } from "../db/client";
 import * as repo from "../db/runs";
 import type { RunDetails } from "../db/runs";
-import { searchRunsPage } from "../db/search";
+
 import { MlflowError } from "../errors";
 import { pyRepr } from "../lib/python-repr";
 import { randomRunName } from "../lib/run-names";
 import { parseRunFilter, parseRunOrderBy, runFilterToSql, runOrderByToSql } from "../search";
 import { paginate, readPageToken, stagesFor, validateMaxResults, type Page, type ViewType } from "./paging";
 import { DEFAULT_EXPERIMENT_ID } from "./experiments";
-import { linkRunMetricsToModels } from "./logged-models";
+import { linkRunMetricsToModels, type RunMetricForModel } from "./logged-models";
 import {
   parseExperimentId,
   sanitizeMetricValue,
@@ -104,16 +104,8 @@ export async function restoreRun(db: Db, runId: string): Promise<void> {
   if (!(await repo.setRunLifecycle(db, runId, "active", null))) throw runNotFound(runId);
 }
 
-export interface MetricInput {
-  key: string;
-  value: number;
-  timestamp: number;
-  step?: number;
-  /** MLflow 3: metrics naming a logged model (and dataset) are also recorded against the model. */
-  model_id?: string;
-  dataset_name?: string;
-  dataset_digest?: string;
-}
+/** A metric to log; MLflow 3 metrics naming a logged model (and dataset) are recorded against it too. */
+export type MetricInput = RunMetricForModel;
 
 export interface BatchInput {
   metrics: MetricInput[];
@@ -199,6 +191,6 @@ export async function searchRuns(db: Db, r: SearchRunsRequest): Promise<Page<Run
   const offset = readPageToken(r.pageToken);
   const experimentIds = r.experimentIds.map(parseExperimentId);
   if (experimentIds.length === 0) return { items: [] };
-  const rows = await searchRunsPage(db, experimentIds, { where, orderBy, offset, limit: maxResults + 1, stages: stagesFor(r.viewType) });
+  const rows = await repo.searchRunsPage(db, experimentIds, { where, orderBy, offset, limit: maxResults + 1, stages: stagesFor(r.viewType) });
   return paginate(rows, offset, maxResults);
 }

@@ -3,6 +3,7 @@
  * and messages, so that clients see the same failures from us as from `mlflow server`.
  */
 import { MlflowError, compactJson } from "../errors";
+import { normpath } from "../lib/posix-path";
 import { pyFloatStr, pyRepr } from "../lib/python-repr";
 
 export const LIMITS = {
@@ -39,21 +40,6 @@ export function joinPath(prefix: string, field: string): string {
   return prefix ? `${prefix}.${field}` : field;
 }
 
-/** POSIX normpath, enough to decide whether a key would name a different file. */
-function normpath(p: string): string {
-  if (p === "") return ".";
-  const leading = p.startsWith("/") ? (p.startsWith("//") && !p.startsWith("///") ? "//" : "/") : "";
-  const out: string[] = [];
-  for (const part of p.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === ".." && ((!leading && out.length === 0) || out[out.length - 1] === "..")) out.push(part);
-    else if (part === "..") {
-      if (out.length > 0) out.pop();
-    } else out.push(part);
-  }
-  const joined = leading + out.join("/");
-  return joined || ".";
-}
 
 function pathNotUnique(name: string): boolean {
   const norm = normpath(name);

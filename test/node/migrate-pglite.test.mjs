@@ -7,27 +7,17 @@
 //
 // Env: PARITY_PG_URL (admin URL of the Debian Postgres, default postgres://postgres:postgres@127.0.0.1:5432/postgres).
 import assert from "node:assert/strict";
-import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import pg from "pg";
 import { MLFLOW_ALEMBIC_HEAD, migrate, readJournal } from "../../scripts/lib/migrate-core.mjs";
+import { freePort } from "../../scripts/lib/ports.mjs";
 
 const ADMIN_URL = process.env.PARITY_PG_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
 const DEBIAN_DB = `pglite_cmp_${process.pid}_${Date.now().toString(36)}`;
 const quiet = () => {};
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function withClient(url, fn) {
   const c = new pg.Client({ connectionString: url });

@@ -22,20 +22,10 @@ import path from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { migrate } from "../../scripts/lib/migrate-core.mjs";
 import { localWorkerVars, recreateDatabase, startS3, startWrangler, startWsProxy } from "../../scripts/lib/stack.mjs";
+import { freePort } from "../../scripts/lib/ports.mjs";
 
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgres://postgres:postgres@127.0.0.1:5432";
 
-/** A port nobody listens on right now (other engineers run their own stacks on this machine). */
-async function freePort() {
-  const net = await import("node:net");
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const PORTS = {
   wrangler: Number(process.env.AUTH_E2E_PORT ?? 0) || (await freePort()),

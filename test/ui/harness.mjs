@@ -2,24 +2,15 @@
 // ./public, data seeded through the REST API, and Debian's Chromium driven by playwright-core.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { migrate } from "../../scripts/lib/migrate-core.mjs";
 import { LOCAL_S3, ROOT, startPglite, startS3, startWrangler, startWsProxy } from "../../scripts/lib/stack.mjs";
+export { freePort } from "../../scripts/lib/ports.mjs";
+import { freePort } from "../../scripts/lib/ports.mjs";
 
 export const SCREENSHOTS = process.env.UI_SCREENSHOTS ?? path.join(os.tmpdir(), "ui-screenshots");
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export function buildUi() {
   return new Promise((resolve, reject) => {
@@ -122,7 +113,12 @@ export async function seed(base) {
   runs.running = await makeRun("live", { lr: 0.3, status: "RUNNING", offset: 200_000 });
 
   const upload = async (runId, file, body) => {
-    const res = await fetch(`${base}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent(file)}`, { method: "POST", body });
+    const res = await fetch(`${base}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent(file)}`, {
+      method: "POST",
+      body,
+      // Form content types (text/plain, …) are refused: a foreign page could send them without CORS.
+      headers: { "content-type": "application/octet-stream" },
+    });
     if (!res.ok) throw new Error(`upload-artifact ${file} → ${res.status}: ${await res.text()}`);
   };
   await upload(runs.first, "notes.txt", "hello from the artifact store\nsecond line\n");
@@ -181,7 +177,11 @@ export const CHROMIUM_ARGS = [
 
 /** Uploads a file into a run's artifacts through the UI's upload endpoint. */
 export async function uploadArtifact(base, runId, file, body) {
-  const res = await fetch(`${base}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent(file)}`, { method: "POST", body });
+  const res = await fetch(`${base}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent(file)}`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/octet-stream" },
+  });
   if (!res.ok) throw new Error(`upload-artifact ${file} → ${res.status}: ${await res.text()}`);
 }
 

@@ -39,6 +39,8 @@ export async function call<T = any>(method: string, path: string, payload?: unkn
 export const api = {
   get: <T = any>(rpc: string, params?: Record<string, unknown>) => call<T>("GET", `/api/2.0/mlflow${rpc}`, params),
   post: <T = any>(rpc: string, body?: unknown) => call<T>("POST", `/api/2.0/mlflow${rpc}`, body ?? {}),
+  patch: <T = any>(rpc: string, body?: unknown) => call<T>("PATCH", `/api/2.0/mlflow${rpc}`, body ?? {}),
+  del: <T = any>(rpc: string, body?: unknown) => call<T>("DELETE", `/api/2.0/mlflow${rpc}`, body ?? {}),
 };
 
 let counter = 0;

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, call, newExperiment, newRun } from "./helpers";
-
-const patch = (path: string, body: unknown) => call("PATCH", `/api/2.0/mlflow${path}`, body);
-const del = (path: string) => call("DELETE", `/api/2.0/mlflow${path}`);
+import { api, newExperiment, newRun } from "./helpers";
 
 async function createModel(exp: string, body: Record<string, unknown> = {}): Promise<any> {
   const res = await api.post("/logged-models", { experiment_id: exp, ...body });
@@ -38,12 +35,12 @@ describe("logged models", () => {
     expect(model.data).toEqual({ params: [{ key: "alpha", value: "0.1" }] });
     const id = model.info.model_id;
 
-    const finalized = await patch(`/logged-models/${id}`, { model_id: id, status: "LOGGED_MODEL_READY" });
+    const finalized = await api.patch(`/logged-models/${id}`, { model_id: id, status: "LOGGED_MODEL_READY" });
     expect(finalized.body.model.info.status).toBe("LOGGED_MODEL_READY");
-    expect((await patch(`/logged-models/${id}/tags`, { tags: [{ key: "team", value: "b" }, { key: "x", value: "y" }] })).status).toBe(200);
+    expect((await api.patch(`/logged-models/${id}/tags`, { tags: [{ key: "team", value: "b" }, { key: "x", value: "y" }] })).status).toBe(200);
     expect((await api.post(`/logged-models/${id}/params`, { model_id: id, params: [{ key: "beta", value: "2" }] })).status).toBe(200);
-    expect((await del(`/logged-models/${id}/tags/x`)).status).toBe(200);
-    const missingTag = await del(`/logged-models/${id}/tags/x`);
+    expect((await api.del(`/logged-models/${id}/tags/x`)).status).toBe(200);
+    const missingTag = await api.del(`/logged-models/${id}/tags/x`);
     expect(missingTag.status).toBe(404);
     expect(missingTag.body.message).toBe(`No tag with key 'x' found for model with ID '${id}'.`);
 
@@ -55,7 +52,7 @@ describe("logged models", () => {
       { key: "beta", value: "2" },
     ]);
 
-    expect((await del(`/logged-models/${id}`)).status).toBe(200);
+    expect((await api.del(`/logged-models/${id}`)).status).toBe(200);
     const gone = await api.get(`/logged-models/${id}`);
     expect(gone.status).toBe(404);
     expect(gone.body).toMatchObject({ error_code: "RESOURCE_DOES_NOT_EXIST", message: `Logged model with ID '${id}' not found.` });
@@ -77,8 +74,8 @@ describe("logged models", () => {
     const deletedExp = await api.post("/logged-models", { experiment_id: exp });
     expect(deletedExp.status).toBe(400);
     expect(deletedExp.body.message).toBe(`The experiment ${exp} must be in the 'active' state. Current state is deleted.`);
-    expect((await patch("/logged-models/m-nope", { model_id: "m-nope", status: 2 })).status).toBe(404);
-    expect((await patch("/logged-models/m-nope/tags", { tags: [] })).status).toBe(404);
+    expect((await api.patch("/logged-models/m-nope", { model_id: "m-nope", status: 2 })).status).toBe(404);
+    expect((await api.patch("/logged-models/m-nope/tags", { tags: [] })).status).toBe(404);
   });
 });
 
@@ -103,7 +100,7 @@ describe("search logged models", () => {
     expect(names(await search({ filter: "status = 'PENDING'" }))).toEqual(["c", "b", "a"]);
     expect(names(await search({ filter: "name LIKE 'b%'" }))).toEqual(["b"]);
 
-    await patch(`/logged-models/${ids[1]}`, { model_id: ids[1], status: 2 });
+    await api.patch(`/logged-models/${ids[1]}`, { model_id: ids[1], status: 2 });
     expect(names(await search({ filter: "status = 'READY'" }))).toEqual(["b"]);
     const bad = await api.post("/logged-models/search", { experiment_ids: [exp], filter: "status = 'DONE'" });
     expect(bad.body.message).toBe("Unknown model status in filter: 'DONE'");

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, call, newExperiment, newRun, uniqueName } from "./helpers";
-
-const del = (rpc: string, body: unknown) => call("DELETE", `/api/2.0/mlflow${rpc}`, body);
-const patch = (rpc: string, body: unknown) => call("PATCH", `/api/2.0/mlflow${rpc}`, body);
+import { api, newExperiment, newRun, uniqueName } from "./helpers";
 
 async function newModel(tags: { key: string; value: string }[] = []): Promise<string> {
   const name = uniqueName("model");
@@ -31,10 +28,10 @@ describe("registered models", () => {
     expect(dup.status).toBe(400);
     expect(dup.body).toMatchObject({ error_code: "RESOURCE_ALREADY_EXISTS", message: `Registered Model (name=${name}) already exists.` });
 
-    const updated = await patch("/registered-models/update", { name, description: "new" });
+    const updated = await api.patch("/registered-models/update", { name, description: "new" });
     expect(updated.body.registered_model.description).toBe("new");
     expect((await api.post("/registered-models/set-tag", { name, key: "k", value: "v" })).status).toBe(200);
-    expect((await del("/registered-models/delete-tag", { name, key: "team" })).status).toBe(200);
+    expect((await api.del("/registered-models/delete-tag", { name, key: "team" })).status).toBe(200);
 
     const run = await newRun();
     const firstVersion = await api.post("/model-versions/create", { name, source: `runs:/${run}/model`, run_id: run });
@@ -60,7 +57,7 @@ describe("registered models", () => {
     expect((await api.get("/model-versions/get", { name: newName, version: "1" })).body.model_version.aliases).toEqual(["champion"]);
     expect((await api.get("/registered-models/get", { name })).status).toBe(404);
 
-    const deleted = await del("/registered-models/delete", { name: newName });
+    const deleted = await api.del("/registered-models/delete", { name: newName });
     expect(deleted.status).toBe(200);
     expect(deleted.roundTrips).toBe(1);
     const gone = await api.get("/registered-models/get", { name: newName });
@@ -194,11 +191,11 @@ describe("model versions", () => {
     const run = await newRun();
     await newVersion(name, run);
     await newVersion(name, run);
-    const updated = await patch("/model-versions/update", { name, version: "1", description: "first" });
+    const updated = await api.patch("/model-versions/update", { name, version: "1", description: "first" });
     expect(updated.body.model_version.description).toBe("first");
     expect((await api.post("/model-versions/set-tag", { name, version: "1", key: "k", value: "v" })).status).toBe(200);
     expect((await api.get("/model-versions/get", { name, version: "1" })).body.model_version.tags).toEqual([{ key: "k", value: "v" }]);
-    expect((await del("/model-versions/delete-tag", { name, version: "1", key: "k" })).status).toBe(200);
+    expect((await api.del("/model-versions/delete-tag", { name, version: "1", key: "k" })).status).toBe(200);
 
     expect((await api.post("/registered-models/alias", { name, alias: "prod", version: "2" })).status).toBe(200);
     const byAlias = await api.get("/registered-models/alias", { name, alias: "prod" });
@@ -215,7 +212,7 @@ describe("model versions", () => {
     const uri = await api.get("/model-versions/get-download-uri", { name, version: "1" });
     expect(uri.body).toEqual({ artifact_uri: `runs:/${run}/model` });
 
-    expect((await del("/model-versions/delete", { name, version: "2" })).status).toBe(200);
+    expect((await api.del("/model-versions/delete", { name, version: "2" })).status).toBe(200);
     expect((await api.get("/model-versions/get", { name, version: "2" })).status).toBe(404);
     const aliasGone = await api.get("/registered-models/alias", { name, alias: "prod" });
     expect(aliasGone.body).toMatchObject({ error_code: "INVALID_PARAMETER_VALUE", message: "Registered model alias prod not found." });
