@@ -11,7 +11,7 @@
  * the resource, else the configured default permission (src/auth/permissions.ts).
  */
 import type { Db } from "../db/client";
-import { experimentGrant, grantsFor, listGrantsOfUser, loggedModelExperimentGrants, runExperimentGrants, type ExperimentRef } from "../db/auth";
+import { experimentGrant, grantsFor, listGrantsOfUser, loggedModelExperimentGrants, runExperimentGrants, writeGrant, type ExperimentRef } from "../db/auth";
 import type { Config } from "../env";
 import type { Principal } from "./authenticate";
 import type { AuthConfig } from "./config";
@@ -104,6 +104,11 @@ export class AccessCheck {
     }
     const { permission } = await experimentGrant(this.db(), userId, target);
     return allows(effective(permission, this.config), need);
+  }
+
+  /** MANAGE on what the caller just created, as in MLflow (admins too, so it survives a demotion). */
+  async grantCreator(resource: "experiment" | "registered_model", id: string): Promise<void> {
+    await writeGrant(this.db(), resource, { resourceId: id, userId: this.principal.userId, permission: "MANAGE" }, "upsert");
   }
 
   /** The subset of these ids the caller may read (order kept, duplicates dropped). */

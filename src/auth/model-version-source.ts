@@ -7,7 +7,7 @@
  */
 import { experimentOfStorePath, namespaceRoot, storePathOfLocation } from "../artifacts/locations";
 import type { Config } from "../env";
-import { parseModelUri, runIdOfRunsUri, urlparse } from "../services/model-source";
+import { parseModelUri, runIdOfRunsUri, urlparse } from "../lib/mlflow-uris";
 import type { AccessCheck, Target } from "./access";
 
 export interface VersionSource {

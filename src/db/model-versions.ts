@@ -2,11 +2,9 @@
  * SQL for model versions: creation with the next version number, reads, stage transitions,
  * soft deletion (MLflow keeps a redacted row so numbers are never reused), tags and search.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { modelVersionJson, STAGE_DELETED_INTERNAL, WORKSPACE, type ModelVersionJson } from "./registry-json";
-import { modelVersionWhere, registryOrderBy, scopeWhere, type RegistryScope } from "../search/registry-sql";
-import type { RegistryClause, RegistryOrder } from "../search/registry-filter";
 import { arrayParam } from "../lib/sql";
 
 const live = (alias: string, name: string, version: number) =>
@@ -194,14 +192,11 @@ export async function deleteModelVersionTag(db: Db, name: string, version: numbe
 }
 
 /** One page of live versions (one more row than asked, to tell whether another page follows). */
-export async function searchModelVersions(
-  db: Db,
-  q: { clauses: RegistryClause[]; order: RegistryOrder[]; limit: number; offset: number; scope: RegistryScope },
-): Promise<ModelVersionJson[]> {
+export async function searchModelVersions(db: Db, q: { where: SQL; orderBy: SQL; limit: number; offset: number }): Promise<ModelVersionJson[]> {
   const result = await db.execute<{ mv: ModelVersionJson }>(sql`
     select ${modelVersionJson("mv", false)} as mv from model_versions mv
-    where ${modelVersionWhere(q.clauses)} and mv.current_stage <> ${STAGE_DELETED_INTERNAL} and ${scopeWhere(q.scope, "mv")}
-    order by ${registryOrderBy(q.order, "mv")}
+    where ${q.where} and mv.current_stage <> ${STAGE_DELETED_INTERNAL}
+    order by ${q.orderBy}
     limit ${q.limit} offset ${q.offset}`);
   return result.rows.map((r) => r.mv);
 }

@@ -2,11 +2,10 @@
  * SQL for registered models, their tags and aliases. Each function is one statement: existence
  * checks, writes and the JSON of the result come back together, so nothing is half-written.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { latestPerStage, registeredModelJson, modelVersionJson, STAGE_DELETED_INTERNAL, WORKSPACE, type ModelVersionJson, type RegisteredModelJson } from "./registry-json";
-import { IS_PROMPT_TAG, registeredModelWhere, registryOrderBy, scopeWhere, type RegistryScope } from "../search/registry-sql";
-import type { RegistryClause, RegistryOrder } from "../search/registry-filter";
+import { IS_PROMPT_TAG } from "./schema/meta";
 import { arrayParam } from "../lib/sql";
 
 export type { ModelVersionJson, RegisteredModelJson } from "./registry-json";
@@ -129,15 +128,15 @@ export async function deleteRegisteredModel(db: Db, name: string): Promise<boole
   return result.rows[0]!.deleted;
 }
 
-/** One page of registered models (one row more than asked, so the caller knows if more follow). */
-export async function searchRegisteredModels(
-  db: Db,
-  q: { clauses: RegistryClause[]; order: RegistryOrder[]; limit: number; offset: number; scope: RegistryScope },
-): Promise<RegisteredModelJson[]> {
+/**
+ * One page of registered models over `registered_models rm` (the caller asks for one row more than
+ * the page, to know if more follow). `where` and `orderBy` come from src/search/registry-sql.ts.
+ */
+export async function searchRegisteredModels(db: Db, q: { where: SQL; orderBy: SQL; limit: number; offset: number }): Promise<RegisteredModelJson[]> {
   const result = await db.execute<{ rm: RegisteredModelJson }>(sql`
     select ${registeredModelJson("rm", "version")} as rm from registered_models rm
-    where ${registeredModelWhere(q.clauses)} and ${scopeWhere(q.scope, "rm")}
-    order by ${registryOrderBy(q.order, "rm")}
+    where ${q.where}
+    order by ${q.orderBy}
     limit ${q.limit} offset ${q.offset}`);
   return result.rows.map((r) => r.rm);
 }

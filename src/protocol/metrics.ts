@@ -1,7 +1,7 @@
 /** Metric histories on the wire: request messages and responses. */
 import type { MetricRow } from "../db/runs";
 import { MlflowError } from "../errors";
-import { MAX_RESULTS_PER_RUN, MAX_RUNS_PER_BULK_REQUEST } from "../services/metrics";
+import { MAX_RESULTS_PER_RUN, MAX_RUNS_PER_BULK_REQUEST } from "../lib/mlflow-limits";
 import { int32, isArray, isIntLike, isString, message, repeated, string, withRunId, type Check } from "./message";
 import { setIf, wireDouble, type Json } from "./proto-json";
 

@@ -1,7 +1,7 @@
 /** Runs on the wire: request messages (MLflow's service.proto and handler schemas) and responses. */
 import type { RunDetails, RunRow } from "../db/runs";
 import { MlflowError } from "../errors";
-import { SEARCH_MAX_RESULTS_THRESHOLD } from "../services/paging";
+import { SEARCH_MAX_RESULTS_THRESHOLD } from "../lib/mlflow-limits";
 import { VIEW_TYPES } from "./experiments";
 import { metricToWire } from "./metrics";
 import {

@@ -21,7 +21,6 @@ import type { Db } from "../db/client";
 import type { Config } from "../env";
 import { decode, sendJson } from "../protocol/http";
 import { Message } from "../protocol/message";
-import { writeGrant } from "../db/auth";
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
 
@@ -149,11 +148,8 @@ async function run<M>(def: RouteDef<M>, c: AppContext): Promise<Response> {
   if (reply instanceof Response) return reply;
   const after = requirement.kind === "signed_in" ? requirement.after : undefined;
   if (after && check) {
-    // Creators get MANAGE on what they created, as in MLflow (admins too, so the grant survives a demotion).
     const id = after.idOf(reply);
-    if (id !== undefined && id !== null && id !== "") {
-      await writeGrant(c.var.database().db, after.grantCreator, { resourceId: String(id), userId: check.principal.userId, permission: "MANAGE" }, "upsert");
-    }
+    if (id !== undefined && id !== null && id !== "") await check.grantCreator(after.grantCreator, String(id));
   }
   return sendJson(reply);
 }

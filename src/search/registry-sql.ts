@@ -11,7 +11,9 @@ import { DEFAULT_WORKSPACE as WORKSPACE } from "../db/schema/meta";
 import { arrayParam } from "../lib/sql";
 import { compareSql } from "./comparator";
 
-export const IS_PROMPT_TAG = "mlflow.prompt.is_prompt";
+import { IS_PROMPT_TAG } from "../db/schema/meta";
+
+export { IS_PROMPT_TAG };
 
 /** A caller's read scope over registered model names (src/auth/access.ts): names to keep, or to leave out. */
 export type RegistryScope = { include: string[] } | { exclude: string[] } | null;

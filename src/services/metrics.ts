@@ -5,8 +5,7 @@ import { MlflowError } from "../errors";
 import type { MetricRow } from "../db/runs";
 import { paginate, readPageToken, type Page } from "./paging";
 
-export const MAX_RESULTS_PER_RUN = 2500;
-export const MAX_RUNS_PER_BULK_REQUEST = 100;
+export { MAX_RESULTS_PER_RUN, MAX_RUNS_PER_BULK_REQUEST } from "../lib/mlflow-limits";
 
 export async function getMetricHistory(
   db: Db,

@@ -2,7 +2,8 @@
 import type { Db } from "../db/client";
 import * as versions from "../db/model-versions";
 import type { ModelVersionJson } from "../db/registered-models";
-import type { RegistryScope } from "../search/registry-sql";
+import { sql } from "drizzle-orm";
+import { modelVersionWhere, registryOrderBy, scopeWhere, type RegistryScope } from "../search/registry-sql";
 import { MlflowError } from "../errors";
 import { pyList } from "../lib/python-repr";
 import { parseModelVersionFilter, parseModelVersionOrderBy } from "../search/registry-filter";
@@ -86,6 +87,7 @@ export async function searchModelVersions(
   const clauses = parseModelVersionFilter(input.filter);
   const order = parseModelVersionOrderBy(input.orderBy);
   const offset = readPageToken(input.pageToken);
-  const rows = await versions.searchModelVersions(db, { clauses, order, limit: input.maxResults + 1, offset, scope: input.scope });
+  const where = sql`${modelVersionWhere(clauses)} and ${scopeWhere(input.scope, "mv")}`;
+  const rows = await versions.searchModelVersions(db, { where, orderBy: registryOrderBy(order, "mv"), limit: input.maxResults + 1, offset });
   return paginate(rows, offset, input.maxResults);
 }

@@ -10,8 +10,9 @@ export interface Page<T> {
   nextPageToken?: string;
 }
 
-export const SEARCH_MAX_RESULTS_DEFAULT = 1000;
-export const SEARCH_MAX_RESULTS_THRESHOLD = 50000;
+import { SEARCH_MAX_RESULTS_THRESHOLD } from "../lib/mlflow-limits";
+
+export { SEARCH_MAX_RESULTS_DEFAULT, SEARCH_MAX_RESULTS_THRESHOLD } from "../lib/mlflow-limits";
 
 /** The offset a page token names ("" and absent: the first page). */
 export const readPageToken = decodePageToken;

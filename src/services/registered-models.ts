@@ -1,7 +1,8 @@
 /** Registered models, tags, aliases and registry search, with the MLflow SQL store's rules. */
 import type { Db } from "../db/client";
 import * as repo from "../db/registered-models";
-import { IS_PROMPT_TAG, type RegistryScope } from "../search/registry-sql";
+import { sql } from "drizzle-orm";
+import { IS_PROMPT_TAG, registeredModelWhere, registryOrderBy, scopeWhere, type RegistryScope } from "../search/registry-sql";
 import { MlflowError } from "../errors";
 import { parseRegisteredModelFilter, parseRegisteredModelOrderBy } from "../search/registry-filter";
 import { paginate, readPageToken, type Page } from "./paging";
@@ -97,7 +98,8 @@ export async function searchRegisteredModels(
     throw MlflowError.invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${input.maxResults}`);
   }
   const offset = readPageToken(input.pageToken);
-  const rows = await repo.searchRegisteredModels(db, { clauses, order, limit: input.maxResults + 1, offset, scope: input.scope });
+  const where = sql`${registeredModelWhere(clauses)} and ${scopeWhere(input.scope, "rm")}`;
+  const rows = await repo.searchRegisteredModels(db, { where, orderBy: registryOrderBy(order, "rm"), limit: input.maxResults + 1, offset });
   return paginate(rows, offset, input.maxResults);
 }
 
