@@ -137,7 +137,9 @@ export function invalidParameterType(name: string, value: unknown): MlflowError 
 
 /** Renders a value as Python's `json.dumps(v, sort_keys=True, separators=(",", ":"))`. */
 export function compactJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)) ?? "null";
+  // Integers past 2^53 arrive as bigints (src/lib/int64.ts); Python prints them as plain digits.
+  const exact = (_key: string, v: unknown) => (typeof v === "bigint" ? (JSON as unknown as { rawJSON(t: string): unknown }).rawJSON(v.toString()) : v);
+  return JSON.stringify(sortKeys(value), exact) ?? "null";
 }
 
 function sortKeys(value: unknown): unknown {
@@ -162,6 +164,8 @@ function pythonTypeName(value: unknown): string {
       return "bool";
     case "number":
       return Number.isInteger(value) ? "int" : "float";
+    case "bigint":
+      return "int";
     default:
       return "dict";
   }

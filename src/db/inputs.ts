@@ -5,6 +5,8 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { retryOnUniqueRace } from "./races";
+import type { Int64 } from "../lib/int64";
 import { arrayParam } from "../lib/sql";
 
 export interface DatasetInputRow {
@@ -26,6 +28,16 @@ export interface DatasetInputRow {
  * Returns the run's stage (undefined when the run does not exist); nothing is written unless active.
  */
 export async function writeRunInputs(
+  db: Db,
+  runId: string,
+  datasets: DatasetInputRow[],
+  models: { modelId: string; inputUuid: string }[],
+): Promise<string | undefined> {
+  // Concurrent requests logging the same new dataset: see src/db/races.ts.
+  return retryOnUniqueRace(() => writeRunInputsOnce(db, runId, datasets, models));
+}
+
+async function writeRunInputsOnce(
   db: Db,
   runId: string,
   datasets: DatasetInputRow[],
@@ -53,7 +65,6 @@ export async function writeRunInputs(
       select b.new_dataset_uuid, ok.experiment_id, b.name, b.digest, b.source_type, b.source, b.schema, b.profile
       from batch b, ok
       where not exists (select 1 from existing e where e.name = b.name and e.digest = b.digest)
-      on conflict do nothing
       returning dataset_uuid, name, digest
     ),
     all_datasets as (select * from existing union all select * from new_datasets),
@@ -63,7 +74,6 @@ export async function writeRunInputs(
       from batch b join all_datasets a on a.name = b.name and a.digest = b.digest
       where not exists (select 1 from inputs i where i.source_type = 'DATASET' and i.source_id = a.dataset_uuid
                                                  and i.destination_type = 'RUN' and i.destination_id = ${runId})
-      on conflict do nothing
       returning input_uuid
     ),
     new_tags as (
@@ -90,7 +100,7 @@ export async function writeRunInputs(
 }
 
 /** Records logged models as outputs of an active run; returns the run's stage. */
-export async function writeRunOutputs(db: Db, runId: string, models: { modelId: string; step: number; inputUuid: string }[]): Promise<string | undefined> {
+export async function writeRunOutputs(db: Db, runId: string, models: { modelId: string; step: Int64; inputUuid: string }[]): Promise<string | undefined> {
   const result = await db.execute<{ stage: string | null }>(sql`
     with run as (select lifecycle_stage from runs where run_uuid = ${runId}),
     outputs as (

@@ -5,6 +5,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
+import type { Int64 } from "../lib/int64";
 import { arrayParam } from "../lib/sql";
 
 export interface LoggedModelJson {
@@ -179,8 +180,8 @@ export interface ModelMetric {
   modelId: string;
   key: string;
   value: number;
-  timestamp: number;
-  step: number;
+  timestamp: Int64;
+  step: Int64;
   datasetName: string | null;
   datasetDigest: string | null;
 }

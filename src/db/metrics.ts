@@ -1,6 +1,7 @@
 /** SQL for metric history reads. */
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { int8Column } from "../lib/int64";
 import { arrayParam } from "../lib/sql";
 import type { MetricRow } from "./runs";
 
@@ -8,8 +9,8 @@ function toMetric(r: Record<string, unknown>): MetricRow {
   return {
     key: r.key as string,
     value: Number(r.value),
-    timestamp: r.timestamp === null ? null : Number(r.timestamp),
-    step: Number(r.step),
+    timestamp: int8Column(r.timestamp),
+    step: int8Column(r.step) ?? 0,
     isNan: Boolean(r.is_nan),
   };
 }

@@ -5,14 +5,16 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
+import { int8Column, type Int64 } from "../lib/int64";
+import { retryOnUniqueRace } from "./races";
 import { arrayParam } from "../lib/sql";
 
 /** A metric's latest value or one point of its history. */
 export interface MetricRow {
   key: string;
   value: number;
-  timestamp: number | null;
-  step: number;
+  timestamp: Int64 | null;
+  step: Int64;
   isNan: boolean;
 }
 
@@ -28,7 +30,7 @@ export interface RunDetails {
   }[];
   /** MLflow 3 logged models the run used (GetRun only) and produced. */
   modelInputs?: { model_id: string }[];
-  modelOutputs?: { model_id: string; step: number }[];
+  modelOutputs?: { model_id: string; step: Int64 }[];
 }
 
 export interface RunRow {
@@ -36,14 +38,13 @@ export interface RunRow {
   name: string | null;
   userId: string | null;
   status: string | null;
-  startTime: number | null;
-  endTime: number | null;
+  startTime: Int64 | null;
+  endTime: Int64 | null;
   artifactUri: string | null;
   lifecycleStage: string | null;
   experimentId: number;
 }
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 function toRunRow(r: Record<string, unknown>): RunRow {
   return {
@@ -51,8 +52,8 @@ function toRunRow(r: Record<string, unknown>): RunRow {
     name: (r.name as string | null) ?? null,
     userId: (r.user_id as string | null) ?? null,
     status: (r.status as string | null) ?? null,
-    startTime: num(r.start_time),
-    endTime: num(r.end_time),
+    startTime: int8Column(r.start_time),
+    endTime: int8Column(r.end_time),
     artifactUri: (r.artifact_uri as string | null) ?? null,
     lifecycleStage: (r.lifecycle_stage as string | null) ?? null,
     experimentId: Number(r.experiment_id),
@@ -64,7 +65,7 @@ export interface NewRun {
   experimentId: number;
   name: string;
   userId: string;
-  startTime: number;
+  startTime: Int64;
   tags: { key: string; value: string }[];
 }
 
@@ -105,7 +106,7 @@ export async function insertRun(db: Db, r: NewRun): Promise<{ stage: string | un
 export const RUN_DETAILS_COLUMNS = sql`
   runs.run_uuid, runs.name, runs.user_id, runs.status, runs.start_time, runs.end_time, runs.artifact_uri,
   runs.lifecycle_stage, runs.experiment_id,
-  coalesce((select json_agg(json_build_object('key', m.key, 'value', m.value, 'timestamp', m.timestamp, 'step', m.step, 'isNan', m.is_nan))
+  coalesce((select json_agg(json_build_object('key', m.key, 'value', m.value, 'timestamp', m.timestamp::text, 'step', m.step::text, 'isNan', m.is_nan))
             from latest_metrics m where m.run_uuid = runs.run_uuid), '[]'::json) as metrics,
   coalesce((select json_agg(json_build_object('key', p.key, 'value', p.value))
             from params p where p.run_uuid = runs.run_uuid), '[]'::json) as params,
@@ -118,17 +119,26 @@ export const RUN_DETAILS_COLUMNS = sql`
                                            'source', d.dataset_source, 'schema', d.dataset_schema, 'profile', d.dataset_profile)))
             from inputs i join datasets d on d.dataset_uuid = i.source_id
             where i.destination_type = 'RUN' and i.destination_id = runs.run_uuid and i.source_type = 'DATASET'), '[]'::json) as dataset_inputs,
-  coalesce((select json_agg(json_build_object('model_id', o.destination_id, 'step', o.step))
+  coalesce((select json_agg(json_build_object('model_id', o.destination_id, 'step', o.step::text))
             from inputs o where o.source_type = 'RUN_OUTPUT' and o.source_id = runs.run_uuid and o.destination_type = 'MODEL_OUTPUT'), '[]'::json) as model_outputs`;
+
+/** int8 values inside the JSON aggregates arrive as text (JSON numbers would round past 2^53). */
+const exactMetric = (m: Record<string, unknown>): MetricRow => ({
+  key: m.key as string,
+  value: Number(m.value),
+  timestamp: int8Column(m.timestamp),
+  step: int8Column(m.step) ?? 0,
+  isNan: Boolean(m.isNan),
+});
 
 export function toRunDetails(row: Record<string, unknown>): RunDetails {
   return {
     run: toRunRow(row),
-    metrics: row.metrics as MetricRow[],
+    metrics: (row.metrics as Record<string, unknown>[]).map(exactMetric),
     params: row.params as RunDetails["params"],
     tags: row.tags as RunDetails["tags"],
     datasetInputs: row.dataset_inputs as RunDetails["datasetInputs"],
-    modelOutputs: row.model_outputs as RunDetails["modelOutputs"],
+    modelOutputs: (row.model_outputs as { model_id: string; step: string }[]).map((o) => ({ model_id: o.model_id, step: int8Column(o.step) ?? 0 })),
     ...(row.model_inputs ? { modelInputs: row.model_inputs as RunDetails["modelInputs"] } : {}),
   };
 }
@@ -146,7 +156,7 @@ export async function findRunDetails(db: Db, runId: string): Promise<RunDetails 
 
 export interface RunInfoUpdate {
   status?: string;
-  endTime?: number;
+  endTime?: Int64;
   name?: string;
 }
 
@@ -188,8 +198,8 @@ export async function setRunLifecycle(db: Db, runId: string, stage: "active" | "
 export interface BatchMetric {
   key: string;
   value: number;
-  timestamp: number;
-  step: number;
+  timestamp: Int64;
+  step: Int64;
   isNan: boolean;
 }
 
@@ -211,8 +221,18 @@ export interface BatchOutcome {
  * Writes metrics, params and tags to an active run in one statement. Retries are harmless: exact
  * duplicate metrics and same-valued params are ignored, tags are upserts, latest_metrics only
  * moves forward in (step, timestamp, value) order as in MLflow.
+ *
+ * Params are immutable, and the statement decides from its snapshot. A param that is new in the
+ * snapshot is inserted without ON CONFLICT, so when a concurrent request inserted the same key
+ * first, this statement fails whole (unique violation: nothing of the batch is written) and runs
+ * again, now seeing that param: the same value is a no-op, another value a conflict to report.
+ * Nothing acknowledged is ever silently discarded.
  */
-export async function writeBatch(db: Db, runId: string, b: Batch): Promise<BatchOutcome> {
+export function writeBatch(db: Db, runId: string, b: Batch): Promise<BatchOutcome> {
+  return retryOnUniqueRace(() => writeBatchOnce(db, runId, b));
+}
+
+async function writeBatchOnce(db: Db, runId: string, b: Batch): Promise<BatchOutcome> {
   const runName = b.tags.find((t) => t.key === "mlflow.runName")?.value ?? null;
   const result = await db.execute<{ stage: string | null; conflicts: BatchOutcome["conflicts"] | null }>(sql`
     with run as (select lifecycle_stage from runs where run_uuid = ${runId}),
@@ -227,8 +247,8 @@ export async function writeBatch(db: Db, runId: string, b: Batch): Promise<Batch
     ok as (select 1 from run where lifecycle_stage = 'active' and not exists (select 1 from conflicts)),
     new_params as (
       insert into params (key, value, run_uuid)
-      select key, value, ${runId} from batch_params where exists (select 1 from ok)
-      on conflict (key, run_uuid) do nothing
+      select key, value, ${runId} from batch_params bp
+      where exists (select 1 from ok) and not exists (select 1 from params p where p.run_uuid = ${runId} and p.key = bp.key)
       returning 1
     ),
     new_tags as (

@@ -1,6 +1,7 @@
 /** Reading MLflow requests from, and writing MLflow responses to, Hono contexts. */
 import type { Context } from "hono";
 import { MlflowError } from "../errors";
+import { parseJsonExact } from "../lib/int64";
 import { queryToJson, type Message } from "./message";
 
 const JSON_CONTENT_TYPES = ["application/json"];
@@ -55,7 +56,7 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   if (jsonDepth(text) > MAX_JSON_DEPTH) throw malformed(`JSON nested deeper than ${MAX_JSON_DEPTH} levels.`);
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = parseJsonExact(text);
   } catch {
     throw malformed("not valid JSON.");
   }
@@ -65,12 +66,27 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The body as text. Bytes that are not UTF-8 are refused (400), as MLflow refuses them, rather than
+ * stored as U+FFFD replacement characters.
+ */
+export async function bodyText(c: Context): Promise<string> {
+  const bytes = await c.req.arrayBuffer();
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    throw MlflowError.invalidParameter("Malformed request body: not valid UTF-8.");
+  }
+}
+
 /** The request as JSON: the query string for a GET that has one, the JSON body otherwise (as in MLflow). */
 export async function requestData(c: Context, m: Message<unknown>): Promise<Record<string, unknown>> {
   const url = new URL(c.req.url);
   if (c.req.method === "GET" && url.search.length > 1) return queryToJson(url.searchParams, m);
   requireJsonContentType(c);
-  return parseJsonObject(await c.req.text());
+  return parseJsonObject(await bodyText(c));
 }
 
 /** Decodes an RPC request with its one message declaration. */

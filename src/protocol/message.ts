@@ -24,6 +24,7 @@
  *      sees one resolved value.
  */
 import { MlflowError, invalidParameterType, missingParameter } from "../errors";
+import { exactInt, inInt64Range, type Int64 } from "../lib/int64";
 import { pyIntString } from "../lib/python-repr";
 
 type Json = Record<string, unknown>;
@@ -143,7 +144,8 @@ export class Field<T, R extends boolean = false> implements FieldShape {
 }
 
 export const string = () => new Field<string>("string", false);
-export const int64 = () => new Field<number>("int64", false);
+/** An int64: a number while exact, a bigint past 2^53 (src/lib/int64.ts). */
+export const int64 = () => new Field<Int64>("int64", false);
 export const int32 = () => new Field<number>("int32", false);
 export const double = () => new Field<number>("double", false);
 export const bool = () => new Field<boolean>("bool", false);
@@ -252,6 +254,16 @@ function rejectConflictingAliases(data: unknown, fields: Fields): void {
 
 // ---- 2. proto parse ----
 
+/** protobuf's integer parsing: numbers, numeric strings, integral floats (5.0, "5e3"), bools; exact past 2^53. */
+function parseInteger(v: unknown): Int64 {
+  if (typeof v === "boolean") return v ? 1 : 0; // ParseDict takes bools for numbers
+  if (typeof v === "number" && Number.isInteger(v)) return v;
+  if (typeof v === "bigint") return exactInt(v);
+  if (typeof v === "string" && /^\s*-?\d+\s*$/.test(v)) return exactInt(v);
+  if (typeof v === "string" && v.trim() !== "" && Number.isInteger(Number(v))) return Number(v);
+  throw new ParseFailure();
+}
+
 function parseScalar(kind: ScalarKind, v: unknown): unknown {
   switch (kind) {
     case "string":
@@ -262,13 +274,10 @@ function parseScalar(kind: ScalarKind, v: unknown): unknown {
       return v;
     case "int32":
     case "int64": {
-      if (typeof v === "boolean") return v ? 1 : 0; // ParseDict takes bools for numbers
-      if (typeof v === "number" && Number.isInteger(v)) return v;
-      if (typeof v === "bigint") return Number(v);
-      if (typeof v === "string" && /^-?\d+$/.test(v.trim())) return Number(v.trim());
-      // protobuf accepts floats with an integral value, e.g. 5.0 or "5e3".
-      if (typeof v === "string" && v.trim() !== "" && Number.isInteger(Number(v))) return Number(v);
-      throw new ParseFailure();
+      const n = parseInteger(v);
+      const fits = kind === "int64" ? inInt64Range(n) : typeof n === "number" && n >= -(2 ** 31) && n < 2 ** 31;
+      if (!fits) throw new ParseFailure();
+      return n;
     }
     case "double": {
       if (typeof v === "boolean") return v ? 1 : 0;

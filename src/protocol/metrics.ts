@@ -3,7 +3,8 @@ import type { MetricRow } from "../db/runs";
 import { MlflowError } from "../errors";
 import { MAX_RESULTS_PER_RUN, MAX_RUNS_PER_BULK_REQUEST } from "../lib/mlflow-limits";
 import { int32, isArray, isIntLike, isString, message, repeated, string, withRunId, type Check } from "./message";
-import { setIf, wireDouble, type Json } from "./proto-json";
+import { int64Json } from "../lib/int64";
+import { wireDouble, type Json } from "./proto-json";
 
 export const GetMetricHistory = message({
   run_id: string().check(isString).required(),
@@ -40,8 +41,8 @@ export const GetMetricHistoryBulkInterval = message({
 
 export function metricToWire(m: MetricRow, runId?: string): Json {
   const out: Json = { key: m.key, value: m.isNan ? "NaN" : wireDouble(m.value) };
-  setIf(out, "timestamp", m.timestamp);
-  out.step = m.step;
+  if (m.timestamp !== null) out.timestamp = int64Json(m.timestamp);
+  out.step = int64Json(m.step);
   if (runId !== undefined) out.run_id = runId;
   return out;
 }

@@ -24,6 +24,7 @@ import {
   type Check,
   type Infer,
 } from "./message";
+import { int64Json } from "../lib/int64";
 import { listIf, setIf, type Json } from "./proto-json";
 
 export const RUN_STATUSES = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"] as const;
@@ -139,8 +140,8 @@ export function runInfoToWire(r: RunRow): Json {
   setIf(out, "run_name", r.name);
   setIf(out, "user_id", r.userId);
   setIf(out, "status", r.status);
-  setIf(out, "start_time", r.startTime);
-  setIf(out, "end_time", r.endTime);
+  if (r.startTime !== null) out.start_time = int64Json(r.startTime);
+  if (r.endTime !== null) out.end_time = int64Json(r.endTime);
   setIf(out, "artifact_uri", r.artifactUri);
   setIf(out, "lifecycle_stage", r.lifecycleStage);
   out.run_id = r.runUuid;
@@ -170,7 +171,7 @@ export function runToWire(d: RunDetails, opts: { outputs: boolean } = { outputs:
   const run: Json = { info: runInfoToWire(d.run), data, inputs };
   if (opts.outputs) {
     const outputs: Json = {};
-    listIf(outputs, "model_outputs", (d.modelOutputs ?? []).map((o) => ({ model_id: o.model_id, step: Number(o.step) })));
+    listIf(outputs, "model_outputs", (d.modelOutputs ?? []).map((o) => ({ model_id: o.model_id, step: int64Json(o.step) })));
     run.outputs = outputs;
   }
   return run;

@@ -116,7 +116,7 @@ export const experimentRoutes = [
       const page = await experiments.searchExperiments(r.db, {
         filter: m.filter,
         viewType: m.view_type,
-        maxResults: m.max_results,
+        maxResults: m.max_results === undefined ? undefined : Number(m.max_results),
         orderBy: m.order_by,
         pageToken: m.page_token,
         scope: await r.readScope("experiment"),

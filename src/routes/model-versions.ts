@@ -96,7 +96,7 @@ export const modelVersionRoutes = [
     handle: async (m, r) => {
       const page = await versions.searchModelVersions(r.db, {
         filter: m.filter,
-        maxResults: m.max_results ?? 200_000,
+        maxResults: Number(m.max_results ?? 200_000),
         orderBy: m.order_by,
         pageToken: m.page_token || undefined,
         scope: await r.readScope("registered_model"),

@@ -78,7 +78,7 @@ export const registeredModelRoutes = [
     handle: async (m, r) => {
       const page = await models.searchRegisteredModels(r.db, {
         filter: m.filter,
-        maxResults: m.max_results ?? 100,
+        maxResults: Number(m.max_results ?? 100),
         orderBy: m.order_by,
         pageToken: m.page_token || undefined,
         scope: await r.readScope("registered_model"),

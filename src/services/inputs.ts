@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import * as repo from "../db/inputs";
 import { MlflowError } from "../errors";
 import { exceedsMaximumLength, LIMITS, parseExperimentId, validateRunId } from "./validation";
+import type { Int64 } from "../lib/int64";
 
 export interface DatasetInput {
   tags: { key: string; value: string }[];
@@ -49,7 +50,7 @@ export async function logInputs(db: Db, runId: string, datasets: DatasetInput[],
   checkRunStage(runId, await repo.writeRunInputs(db, runId, rows, models));
 }
 
-export async function logOutputs(db: Db, runId: string, models: { modelId: string; step: number }[]): Promise<void> {
+export async function logOutputs(db: Db, runId: string, models: { modelId: string; step: Int64 }[]): Promise<void> {
   const byModel = new Map(models.map((m) => [m.modelId, { ...m, inputUuid: hexId() }]));
   checkRunStage(runId, await repo.writeRunOutputs(db, runId, [...byModel.values()]));
 }

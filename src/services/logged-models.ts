@@ -7,6 +7,7 @@ import { randomRunName } from "../lib/run-names";
 import { parseLoggedModelFilter } from "../search/logged-model-filter";
 import { checkOrderByCount } from "../search/limits";
 import { pyJson, pyRepr } from "../lib/python-repr";
+import type { Int64 } from "../lib/int64";
 import { paginate, type Page } from "./paging";
 import { parseExperimentId, sanitizeMetricValue } from "./validation";
 
@@ -174,8 +175,8 @@ export async function searchLoggedModels(db: Db, input: SearchLoggedModelsInput)
 export interface RunMetricForModel {
   key: string;
   value: number;
-  timestamp: number;
-  step?: number;
+  timestamp: Int64;
+  step?: Int64;
   model_id?: string;
   dataset_name?: string;
   dataset_digest?: string;

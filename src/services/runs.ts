@@ -4,6 +4,7 @@ import * as repo from "../db/runs";
 import type { RunDetails } from "../db/runs";
 
 import { MlflowError } from "../errors";
+import type { Int64 } from "../lib/int64";
 import { pyRepr } from "../lib/python-repr";
 import { randomRunName } from "../lib/run-names";
 import { parseRunFilter, parseRunOrderBy, runFilterToSql, runOrderByToSql } from "../search";
@@ -42,7 +43,7 @@ export interface CreateRunInput {
   experimentId?: string;
   userId?: string;
   runName?: string;
-  startTime?: number;
+  startTime?: Int64;
   tags: { key: string; value: string }[];
 }
 

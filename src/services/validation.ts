@@ -3,6 +3,7 @@
  * and messages, so that clients see the same failures from us as from `mlflow server`.
  */
 import { MlflowError, compactJson } from "../errors";
+import type { Int64 } from "../lib/int64";
 import { normpath } from "../lib/posix-path";
 import { pyFloatStr, pyRepr } from "../lib/python-repr";
 
@@ -105,13 +106,13 @@ export function validateExperimentTag(key: string, value: string | undefined): v
 export interface MetricInput {
   key: string;
   value: number;
-  timestamp: number;
-  step: number;
+  timestamp: Int64;
+  step: Int64;
 }
 
 export function validateMetric(m: MetricInput, path: string): void {
   validateKey(m.key, joinPath(path, "name"));
-  if (!Number.isFinite(m.timestamp) && !Number.isNaN(m.timestamp)) {
+  if (typeof m.timestamp === "number" && !Number.isFinite(m.timestamp) && !Number.isNaN(m.timestamp)) {
     throw invalidValue(joinPath(path, "timestamp"), m.timestamp);
   }
   if (m.timestamp < 0) {
