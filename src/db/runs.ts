@@ -311,6 +311,8 @@ export async function deleteRunTag(db: Db, runId: string, key: string): Promise<
 
 export interface RunsPageQuery {
   where: SQL | undefined;
+  /** LEFT JOINs the ordering needs (src/search/sql.ts runOrderByToSql). */
+  joins: SQL;
   orderBy: SQL[];
   offset: number;
   /** Rows to fetch (callers ask for one more than the page size to detect a next page). */
@@ -331,7 +333,7 @@ function oneOf(column: SQL, values: readonly (string | number)[], type: "int" | 
 export async function searchRunsPage(db: Db, experimentIds: number[], q: RunsPageQuery): Promise<RunDetails[]> {
   const where = q.where ? sql`and (${q.where})` : sql``;
   const result = await db.execute<Record<string, unknown>>(sql`
-    select ${RUN_DETAILS_COLUMNS} from runs
+    select ${RUN_DETAILS_COLUMNS} from runs ${q.joins}
     where ${oneOf(sql`runs.experiment_id`, experimentIds, "int")}
       and ${oneOf(sql`runs.lifecycle_stage`, q.stages, "varchar")} ${where}
     order by ${sql.join(q.orderBy, sql`, `)}

@@ -8,7 +8,7 @@
  *   parseRunOrderBy(orderBy: readonly string[] | null | undefined): OrderByClause[]
  *   parseExperimentOrderBy(orderBy: readonly string[] | null | undefined): OrderByClause[]  // [] -> MLflow's default
  *   runFilterToSql(filter: Filter): SQL | undefined          // WHERE over unaliased `runs`
- *   runOrderByToSql(orderBy: readonly OrderByClause[]): SQL[] // incl. start_time DESC, run_uuid tie-breakers
+ *   runOrderByToSql(orderBy: readonly OrderByClause[]): { joins, items } // LEFT JOINs + items incl. tie-breakers
  *   experimentFilterToSql(filter: Filter): SQL | undefined    // WHERE over unaliased `experiments`
  *   experimentOrderByToSql(orderBy: readonly OrderByClause[]): SQL[]
  *   encodePageToken(offset: number): string                  // base64 of `{"offset": N}`, as MLflow
@@ -16,7 +16,7 @@
  *
  * Typical use:
  *   const where = and(eq(runs.experimentId, id), runFilterToSql(parseRunFilter(req.filter)));
- *   const order = runOrderByToSql(parseRunOrderBy(req.order_by));
+ *   const order = runOrderByToSql(parseRunOrderBy(req.order_by)); // FROM runs ${order.joins} ... ORDER BY ${order.items}
  *   const offset = decodePageToken(req.page_token);
  *   // SELECT ... FROM runs WHERE ... ORDER BY ...order OFFSET offset LIMIT max + 1
  *   // next_page_token = encodePageToken(offset + max) when max + 1 rows came back

@@ -215,30 +215,45 @@ function direction(ascending: boolean): SQL {
  * NaN sorts after every number but before missing. Ends with MLflow's tie-breakers
  * (start_time DESC unless start_time was ordered on, then run_uuid).
  */
-export function runOrderByToSql(orderBy: readonly OrderByClause[]): SQL[] {
-  const out: SQL[] = [];
+/** What a search_runs ORDER BY needs: LEFT JOINs to add after `FROM runs`, and the sort items. */
+export interface RunOrdering {
+  joins: SQL;
+  items: SQL[];
+}
+
+/**
+ * Each metric, param or tag key ordered on is joined once (LEFT JOIN on its table's primary key
+ * (key, run_uuid), so a run gets at most one row and runs without the key stay): the sort reads a
+ * joined column instead of running subqueries per candidate run, so its cost follows the join,
+ * not a probe per row and sort key.
+ */
+export function runOrderByToSql(orderBy: readonly OrderByClause[]): RunOrdering {
+  const items: SQL[] = [];
+  const joins: SQL[] = [];
   let sawStartTime = false;
-  for (const o of orderBy) {
+  orderBy.forEach((o, i) => {
     const dir = direction(o.ascending);
+    const alias = sql.raw(`ob${i}`);
     if (o.type === "attribute") {
       const col = runColumn(o.key);
       if (col === runs.startTime) sawStartTime = true;
-      out.push(sql`${col} ${dir} NULLS LAST`);
+      items.push(sql`${col} ${dir} NULLS LAST`);
     } else if (o.type === "metric") {
-      const lookup = (col: AnyPgColumn) =>
-        sql`(SELECT ${col} FROM ${latestMetrics} WHERE ${latestMetrics.runUuid} = ${runs.runUuid} AND ${latestMetrics.key} = ${o.key})`;
-      out.push(sql`CASE WHEN ${lookup(latestMetrics.isNan)} THEN 1 WHEN ${lookup(latestMetrics.value)} IS NULL THEN 2 ELSE 0 END ASC`);
-      out.push(sql`${lookup(latestMetrics.value)} ${dir}`);
+      joins.push(sql`LEFT JOIN "latest_metrics" ${alias} ON ${alias}."run_uuid" = "runs"."run_uuid" AND ${alias}."key" = ${o.key}`);
+      // MLflow: numbers first (in the requested direction), then NaN, then runs without the metric.
+      items.push(sql`CASE WHEN ${alias}."is_nan" THEN 1 WHEN ${alias}."value" IS NULL THEN 2 ELSE 0 END ASC`);
+      items.push(sql`${alias}."value" ${dir}`);
     } else if (o.type === "parameter" || o.type === "tag") {
-      const t = o.type === "tag" ? tags : params;
-      out.push(sql`(SELECT ${t.value} FROM ${t} WHERE ${t.runUuid} = ${runs.runUuid} AND ${t.key} = ${o.key}) ${dir} NULLS LAST`);
+      const table = sql.raw(o.type === "tag" ? `"tags"` : `"params"`);
+      joins.push(sql`LEFT JOIN ${table} ${alias} ON ${alias}."run_uuid" = "runs"."run_uuid" AND ${alias}."key" = ${o.key}`);
+      items.push(sql`${alias}."value" ${dir} NULLS LAST`);
     } else {
       throw new Error(`cannot order runs by ${o.type}`);
     }
-  }
-  if (!sawStartTime) out.push(sql`${runs.startTime} DESC`);
-  out.push(sql`${runs.runUuid} ASC`);
-  return out;
+  });
+  if (!sawStartTime) items.push(sql`${runs.startTime} DESC`);
+  items.push(sql`${runs.runUuid} ASC`);
+  return { joins: sql.join(joins, sql` `), items };
 }
 
 // ---- experiments ------------------------------------------------------------------------------

@@ -188,10 +188,10 @@ export interface SearchRunsRequest {
 export async function searchRuns(db: Db, r: SearchRunsRequest): Promise<Page<RunDetails>> {
   const maxResults = validateMaxResults(r.maxResults);
   const where = runFilterToSql(parseRunFilter(r.filter));
-  const orderBy = runOrderByToSql(parseRunOrderBy(r.orderBy));
+  const ordering = runOrderByToSql(parseRunOrderBy(r.orderBy));
   const offset = readPageToken(r.pageToken);
   const experimentIds = r.experimentIds.map(parseExperimentId);
   if (experimentIds.length === 0) return { items: [] };
-  const rows = await repo.searchRunsPage(db, experimentIds, { where, orderBy, offset, limit: maxResults + 1, stages: stagesFor(r.viewType) });
+  const rows = await repo.searchRunsPage(db, experimentIds, { where, joins: ordering.joins, orderBy: ordering.items, offset, limit: maxResults + 1, stages: stagesFor(r.viewType) });
   return paginate(rows, offset, maxResults);
 }

@@ -43,7 +43,8 @@ function searchSql(q: Query): SQL {
   if (q.kind === "runs") {
     const where = runFilterToSql(parseRunFilter(q.filter)) ?? sql`TRUE`;
     // MLflow was asked for experiments 1 and 2, all lifecycle stages.
-    return sql`SELECT run_uuid AS id FROM runs WHERE experiment_id IN (1, 2) AND ${where} ORDER BY ${sql.join(runOrderByToSql(parseRunOrderBy(q.order_by)), sql`, `)}`;
+    const { joins, items } = runOrderByToSql(parseRunOrderBy(q.order_by));
+    return sql`SELECT runs.run_uuid AS id FROM runs ${joins} WHERE runs.experiment_id IN (1, 2) AND ${where} ORDER BY ${sql.join(items, sql`, `)}`;
   }
   const where = experimentFilterToSql(parseExperimentFilter(q.filter)) ?? sql`TRUE`;
   return sql`SELECT experiment_id::text AS id FROM experiments WHERE ${where} ORDER BY ${sql.join(experimentOrderByToSql(parseExperimentOrderBy(q.order_by)), sql`, `)}`;

@@ -190,7 +190,8 @@ describe("garbage in, INVALID_PARAMETER_VALUE out", () => {
     fc.assert(
       fc.property(fc.array(inputs, { maxLength: 3 }), (entries) =>
         total(() => {
-          dialect.sqlToQuery(sql.join(runOrderByToSql(parseRunOrderBy(entries)), sql`, `));
+          const { joins, items } = runOrderByToSql(parseRunOrderBy(entries));
+          dialect.sqlToQuery(sql`${joins} ORDER BY ${sql.join(items, sql`, `)}`);
         }) &&
         total(() => {
           dialect.sqlToQuery(sql.join(experimentOrderByToSql(parseExperimentOrderBy(entries)), sql`, `));
@@ -241,7 +242,8 @@ describe("user text only travels as parameters", () => {
   it("order_by keys", () => {
     fc.assert(
       fc.property(fc.constantFrom("metrics", "params", "tags"), keyArb.filter((k) => !/["'\\`]/.test(k)), fc.boolean(), (prefix, key, asc) => {
-        const q = dialect.sqlToQuery(sql.join(runOrderByToSql(parseRunOrderBy([`${prefix}.\`${MARK}${key}\` ${asc ? "ASC" : "DESC"}`])), sql`, `));
+        const { joins, items } = runOrderByToSql(parseRunOrderBy([`${prefix}.\`${MARK}${key}\` ${asc ? "ASC" : "DESC"}`]));
+        const q = dialect.sqlToQuery(sql`${joins} ORDER BY ${sql.join(items, sql`, `)}`);
         expect(q.sql).not.toContain(MARK);
         // MLflow strips surrounding whitespace from order_by keys, so compare trimmed.
         expect(q.params.map((p) => String(p).trim())).toContain((MARK + key).trim());

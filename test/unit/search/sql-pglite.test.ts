@@ -65,10 +65,11 @@ async function run(q: SQL): Promise<string[]> {
  * with the per-table aggregates used for long filters; both must select the same runs.
  */
 async function runs(filter: string, orderBy: string[] = []): Promise<string[]> {
-  const order = sql.join(runOrderByToSql(parseRunOrderBy(orderBy)), sql`, `);
+  const { joins, items } = runOrderByToSql(parseRunOrderBy(orderBy));
+  const order = sql.join(items, sql`, `);
   const query = (groupAbove: number) => {
     const where = runFilterToSql(parseRunFilter(filter), groupAbove) ?? sql`TRUE`;
-    return run(sql`SELECT run_uuid AS id FROM runs WHERE ${where} ORDER BY ${order}`);
+    return run(sql`SELECT runs.run_uuid AS id FROM runs ${joins} WHERE ${where} ORDER BY ${order}`);
   };
   const [exists, grouped] = [await query(Number.MAX_SAFE_INTEGER), await query(0)];
   expect(grouped, `grouped form of ${filter}`).toEqual(exists);

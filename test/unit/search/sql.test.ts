@@ -19,7 +19,12 @@ import {
 const dialect = new PgDialect();
 const where = (f: string) => dialect.sqlToQuery(runFilterToSql(parseRunFilter(f))!);
 const expWhere = (f: string) => dialect.sqlToQuery(experimentFilterToSql(parseExperimentFilter(f))!);
-const order = (o: string[]) => dialect.sqlToQuery(sql.join(runOrderByToSql(parseRunOrderBy(o)), sql`, `));
+/** The ordering as it lands in a query: `<joins> ORDER BY <items>`. */
+const order = (o: string[]) => {
+  const { joins, items } = runOrderByToSql(parseRunOrderBy(o));
+  const q = dialect.sqlToQuery(sql`${joins} ORDER BY ${sql.join(items, sql`, `)}`);
+  return { ...q, sql: q.sql.trim() };
+};
 const expOrder = (o: string[] | undefined) => dialect.sqlToQuery(sql.join(experimentOrderByToSql(parseExperimentOrderBy(o)), sql`, `));
 
 describe("runFilterToSql", () => {
@@ -104,31 +109,33 @@ describe("runFilterToSql", () => {
 
 describe("runOrderByToSql", () => {
   it("default: start_time DESC then run_uuid", () => {
-    expect(dialect.sqlToQuery(sql.join(runOrderByToSql([]), sql`, `)).sql).toBe('"runs"."start_time" DESC, "runs"."run_uuid" ASC');
+    expect(order([]).sql).toBe('ORDER BY "runs"."start_time" DESC, "runs"."run_uuid" ASC');
   });
 
   it("attributes sort NULLs last both ways", () => {
-    expect(order(["status"]).sql).toBe('"runs"."status" ASC NULLS LAST, "runs"."start_time" DESC, "runs"."run_uuid" ASC');
-    expect(order(["run_name DESC"]).sql).toBe('"runs"."name" DESC NULLS LAST, "runs"."start_time" DESC, "runs"."run_uuid" ASC');
+    expect(order(["status"]).sql).toBe('ORDER BY "runs"."status" ASC NULLS LAST, "runs"."start_time" DESC, "runs"."run_uuid" ASC');
+    expect(order(["run_name DESC"]).sql).toBe('ORDER BY "runs"."name" DESC NULLS LAST, "runs"."start_time" DESC, "runs"."run_uuid" ASC');
   });
 
   it("ordering on start_time (or created) drops the start_time tie-breaker", () => {
-    expect(order(["start_time ASC"]).sql).toBe('"runs"."start_time" ASC NULLS LAST, "runs"."run_uuid" ASC');
-    expect(order(["created"]).sql).toBe('"runs"."start_time" ASC NULLS LAST, "runs"."run_uuid" ASC');
+    expect(order(["start_time ASC"]).sql).toBe('ORDER BY "runs"."start_time" ASC NULLS LAST, "runs"."run_uuid" ASC');
+    expect(order(["created"]).sql).toBe('ORDER BY "runs"."start_time" ASC NULLS LAST, "runs"."run_uuid" ASC');
   });
 
   it("metrics: numbers, then NaN, then missing", () => {
     const q = order(["metrics.m DESC"]);
-    expect(q.sql).toContain("CASE WHEN (SELECT \"latest_metrics\".\"is_nan\" FROM");
-    expect(q.sql).toContain("THEN 1 WHEN (SELECT \"latest_metrics\".\"value\"");
-    expect(q.sql).toContain("IS NULL THEN 2 ELSE 0 END ASC");
-    expect(q.params).toEqual(["m", "m", "m"]);
+    expect(q.sql).toBe(
+      'LEFT JOIN "latest_metrics" ob0 ON ob0."run_uuid" = "runs"."run_uuid" AND ob0."key" = $1 ORDER BY CASE WHEN ob0."is_nan" THEN 1 WHEN ob0."value" IS NULL THEN 2 ELSE 0 END ASC, ob0."value" DESC, "runs"."start_time" DESC, "runs"."run_uuid" ASC',
+    );
+    expect(q.params).toEqual(["m"]);
   });
 
   it("params and tags", () => {
     expect(order(["params.p DESC"]).sql).toBe(
-      '(SELECT "params"."value" FROM "params" WHERE "params"."run_uuid" = "runs"."run_uuid" AND "params"."key" = $1) DESC NULLS LAST, "runs"."start_time" DESC, "runs"."run_uuid" ASC',
+      'LEFT JOIN "params" ob0 ON ob0."run_uuid" = "runs"."run_uuid" AND ob0."key" = $1 ORDER BY ob0."value" DESC NULLS LAST, "runs"."start_time" DESC, "runs"."run_uuid" ASC',
     );
+    // one join per key ordered on
+    expect(order(["params.p", "tags.t DESC", "metrics.m"]).sql.match(/LEFT JOIN/g)).toHaveLength(3);
     expect(order(["tags.t"]).params).toEqual(["t"]);
   });
 });
