@@ -29,11 +29,12 @@ suite() {
 
 suite "typecheck" npm exec -- tsc --noEmit -p .
 suite "typecheck (UI)" npm exec -- tsc --noEmit -p ui
-suite "unit tests (search language, artifact paths; node)" npm exec -- vitest run -c vitest.unit.config.ts
+suite "unit tests (search languages, request decoding, paths; node)" npm run test:unit
 suite "worker tests (PGlite)" npm exec -- vitest run
 suite "worker tests (PostgreSQL)" env TEST_DB=postgres npm exec -- vitest run test/worker
 suite "node tests (schema parity, migrations, bench smoke)" npm run test:node
 suite "official client + differential (python)" npm exec -- node scripts/with-stack.mjs -- bash scripts/test-python.sh
+suite "reliability (concurrency, fuzz vs the reference; CI size)" npm run test:reliability
 if [ -d test/ui ]; then
   suite "UI in Chromium" npm run test:ui
 fi
