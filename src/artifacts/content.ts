@@ -93,6 +93,8 @@ export function downloadHeaders(path: string): Record<string, string> {
     // Even if a browser renders the file (e.g. opened from the UI), it runs in an opaque origin
     // with no script, so an uploaded HTML or SVG file cannot act as this server.
     "content-security-policy": "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'",
-    "cache-control": "no-cache",
+    // no-transform: proxies (Cloudflare's edge, wrangler dev) must not gzip artifacts. A browser
+    // that cached a compressed whole file answered later Range reads from it with wrong lengths.
+    "cache-control": "no-cache, no-transform",
   };
 }
