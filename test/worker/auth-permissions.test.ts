@@ -200,4 +200,23 @@ describe("creators, the default permission and search filtering", () => {
     expect(names).toContain(his);
     expect(names).not.toContain(hers);
   });
+
+  it("scopes logged-models/search and model-versions/search to what the caller may read, before paging", async () => {
+    const { bob, mine, hers } = await twoExperiments();
+    const adminApi = client(closed, basic(ADMIN.username, ADMIN.password));
+    for (const e of [mine, hers]) ok(await adminApi.post("/logged-models", { experiment_id: e }));
+    const models = ok(await bob.api.post("/logged-models/search", { experiment_ids: [mine, hers], max_results: 1 }));
+    expect(models.body.models.map((m: any) => m.info.experiment_id)).toEqual([mine]);
+    expect(models.body.next_page_token).toBeUndefined(); // her model is not a hidden second page
+    const alice = await newUser(closed);
+    const hisModel = unique("vm");
+    const herModel = unique("vm");
+    ok(await bob.api.post("/registered-models/create", { name: hisModel }));
+    ok(await alice.api.post("/registered-models/create", { name: herModel }));
+    for (const name of [hisModel, herModel]) ok(await adminApi.post("/model-versions/create", { name, source: "s3://bucket/model" }));
+    const versions = ok(await bob.api.get("/model-versions/search", { filter: `name LIKE '${hisModel.slice(0, 3)}%'`, max_results: "1000" })).body.model_versions ?? [];
+    const names = versions.map((v: any) => v.name);
+    expect(names).toContain(hisModel);
+    expect(names).not.toContain(herModel);
+  });
 });
