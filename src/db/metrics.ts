@@ -74,3 +74,38 @@ export async function metricHistoryOfRuns(db: Db, runIds: string[], key: string,
     limit ${limit}`);
   return result.rows.map((r) => ({ ...toMetric(r), runId: r.run_uuid as string }));
 }
+
+/**
+ * Histories of several metrics of several runs for charts, as one JSON document built by Postgres:
+ * per (run, key) the steps, timestamps and values as arrays, thinned to at most `maxPoints` evenly
+ * spaced points (always keeping the last). The Worker passes the text through without parsing it.
+ */
+export async function chartSeriesJson(
+  db: Db,
+  q: { runIds: string[]; keys: string[]; maxPoints: number; steps: { start: number; end: number } | null },
+): Promise<string> {
+  const range = q.steps ? sql`and step >= ${q.steps.start} and step <= ${q.steps.end}` : sql``;
+  const result = await db.execute<{ series: string }>(sql`
+    with m as (
+      select run_uuid, key, step, timestamp, value, is_nan,
+             -- (step, timestamp) is the order of edge_metrics_run_key_step: no sort of the points.
+             row_number() over (partition by run_uuid, key order by step, timestamp) as rn,
+             count(*) over (partition by run_uuid, key) as n
+      from metrics
+      where run_uuid = any(${arrayParam(q.runIds, "varchar")}) and key = any(${arrayParam(q.keys, "varchar")}) ${range}
+    ),
+    kept as (
+      select * from m
+      where n <= ${q.maxPoints} or rn = n or (rn - 1) % ceil(n::float8 / ${q.maxPoints})::bigint = 0
+    ),
+    series as (
+      select run_uuid, key,
+             array_agg(step order by rn) as steps,
+             array_agg(timestamp order by rn) as timestamps,
+             array_agg(case when is_nan then 'NaN'::float8 else value end order by rn) as vals
+      from kept group by run_uuid, key
+    )
+    select coalesce(json_agg(json_build_object('run_id', run_uuid, 'key', key, 'steps', steps, 'timestamps', timestamps, 'values', vals)), '[]')::text as series
+    from series`);
+  return result.rows[0]?.series ?? "[]";
+}

@@ -39,6 +39,15 @@ export const GetMetricHistoryBulkInterval = message({
   max_results: int32().check(isIntLike, withinRange(1, MAX_RESULTS_PER_RUN)),
 });
 
+/** Our UI's chart read (not an MLflow RPC): many runs and metrics, thinned, as arrays. */
+export const GetChartSeries = message({
+  run_ids: repeated(string()).required(),
+  metric_keys: repeated(string()).required(),
+  max_points: int32(),
+  start_step: int32().check(isIntLike),
+  end_step: int32().check(isIntLike),
+});
+
 export function metricToWire(m: MetricRow, runId?: string): Json {
   const out: Json = { key: m.key, value: m.isNan ? "NaN" : wireDouble(m.value) };
   if (m.timestamp !== null) out.timestamp = int64Json(m.timestamp);

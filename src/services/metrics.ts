@@ -77,3 +77,32 @@ export async function getMetricHistoryBulkInterval(db: Db, r: BulkIntervalReques
   }
   return out;
 }
+
+/** Limits of the chart endpoint (our UI's, not an MLflow RPC). */
+export const CHART_MAX_RUNS = 1000;
+export const CHART_MAX_KEYS = 50;
+export const CHART_MAX_POINTS = 5000;
+
+export interface ChartRequest {
+  runIds: string[];
+  keys: string[];
+  maxPoints: number;
+  startStep?: number;
+  endStep?: number;
+}
+
+/** Thinned histories of many runs and metrics at once, as JSON text (see db/metrics.ts chartSeriesJson). */
+export async function getChartSeries(db: Db, r: ChartRequest): Promise<string> {
+  if (r.runIds.length === 0 || r.keys.length === 0) throw MlflowError.invalidParameter("Chart series need at least one run_id and one metric_key.");
+  if (r.runIds.length > CHART_MAX_RUNS || r.keys.length > CHART_MAX_KEYS) {
+    throw MlflowError.invalidParameter(`Chart series take at most ${CHART_MAX_RUNS} run_ids and ${CHART_MAX_KEYS} metric_keys.`);
+  }
+  if (!Number.isInteger(r.maxPoints) || r.maxPoints < 2 || r.maxPoints > CHART_MAX_POINTS) {
+    throw MlflowError.invalidParameter(`max_points must be an integer between 2 and ${CHART_MAX_POINTS}.`);
+  }
+  if ((r.startStep === undefined) !== (r.endStep === undefined)) {
+    throw MlflowError.invalidParameter("If either start step or end step are specified, both must be specified.");
+  }
+  const steps = r.startStep !== undefined && r.endStep !== undefined ? { start: r.startStep, end: r.endStep } : null;
+  return repo.chartSeriesJson(db, { runIds: [...new Set(r.runIds)], keys: [...new Set(r.keys)], maxPoints: r.maxPoints, steps });
+}

@@ -188,6 +188,10 @@ const POLICY: Record<string, Policy> = {
   "POST|GET /runs/search": { need: "any", call: (api, fx) => api.post("/runs/search", { experiment_ids: [fx.exp] }) },
   // metrics
   "GET /metrics/get-history-bulk": { need: "read", call: (api, fx) => api.raw("GET", "/ajax-api/2.0/mlflow/metrics/get-history-bulk", { query: { run_id: fx.run, metric_key: "m" } }) },
+  "GET /metrics/get-history-chart": {
+    need: "read",
+    call: (api, fx) => api.raw("GET", "/ajax-api/2.0/mlflow/metrics/get-history-chart", { query: { run_ids: fx.run, metric_keys: "m" } }),
+  },
   "GET /metrics/get-history": { need: "read", call: (api, fx) => api.get("/metrics/get-history", { run_id: fx.run, metric_key: "m" }) },
   "GET /metrics/get-history-bulk-interval": { need: "read", call: (api, fx) => api.get("/metrics/get-history-bulk-interval", { run_ids: [fx.run], metric_key: "m" }) },
   // logged models

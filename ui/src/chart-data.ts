@@ -1,6 +1,7 @@
 /**
- * Metric history for charts: fetched per key through get-history-bulk-interval (at most 100 runs
- * per call), turned into x/y series for step, wall-time or relative-time axes, and smoothed.
+ * Metric history for charts: fetched through the server's compact chart read (many runs and keys
+ * per request, histories thinned server-side), turned into x/y series for step, wall-time or
+ * relative-time axes, and smoothed.
  */
 import { api } from "./api";
 import { num } from "./json";
@@ -8,7 +9,6 @@ import type { Metric, Run } from "./types";
 
 export type XAxis = "step" | "wall" | "relative";
 export const MAX_POINTS_PER_RUN = 2500;
-const RUNS_PER_CALL = 100;
 
 export interface Point {
   step: number;
@@ -19,30 +19,44 @@ export interface Point {
 /** run_id → points sorted by step, for one metric key. */
 export type History = Map<string, Point[]>;
 
-export async function fetchHistory(key: string, runIds: string[], range?: [number, number], perRun = pointsPerRun(runIds.length)): Promise<History> {
-  const out: History = new Map();
+/** The server's compact chart read: per run and key, parallel arrays of the (thinned) history. */
+interface ChartSeries {
+  run_id: string;
+  key: string;
+  steps: (number | string)[];
+  timestamps: (number | string | null)[];
+  values: (number | string)[];
+}
+
+/** How many runs go in one chart request (the server takes up to 1,000). */
+const RUNS_PER_CHART_CALL = 500;
+
+/**
+ * Histories of several keys for the charts, in one request per 500 runs: `key → run_id → points`.
+ * The server thins each history to `perRun` evenly spaced points, keeping the last.
+ */
+export async function fetchHistories(keys: string[], runIds: string[], range?: [number, number], perRun = pointsPerRun(runIds.length)): Promise<Map<string, History>> {
+  const out = new Map<string, History>(keys.map((k) => [k, new Map()]));
+  if (keys.length === 0 || runIds.length === 0) return out;
   const chunks: string[][] = [];
-  for (let i = 0; i < runIds.length; i += RUNS_PER_CALL) chunks.push(runIds.slice(i, i + RUNS_PER_CALL));
+  for (let i = 0; i < runIds.length; i += RUNS_PER_CHART_CALL) chunks.push(runIds.slice(i, i + RUNS_PER_CHART_CALL));
   const responses = await Promise.all(
     chunks.map((chunk) =>
-      api.get<{ metrics?: Metric[] }>("/metrics/get-history-bulk-interval", {
+      api.get<{ series?: ChartSeries[] }>("/metrics/get-history-chart", {
         run_ids: chunk,
-        metric_key: key,
-        max_results: perRun,
+        metric_keys: keys,
+        max_points: perRun,
         start_step: range ? Math.floor(range[0]) : undefined,
         end_step: range ? Math.ceil(range[1]) : undefined,
       }),
     ),
   );
   for (const res of responses) {
-    for (const m of res.metrics ?? []) {
-      const id = m.run_id ?? "";
-      const list = out.get(id) ?? [];
-      list.push({ step: num(m.step ?? 0), timestamp: num(m.timestamp), value: num(m.value) });
-      out.set(id, list);
+    for (const s of res.series ?? []) {
+      const points: Point[] = s.steps.map((step, i) => ({ step: num(step), timestamp: num(s.timestamps[i] ?? 0), value: num(s.values[i]) }));
+      out.get(s.key)?.set(s.run_id, points);
     }
   }
-  for (const list of out.values()) list.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { chartKind, fetchHistory, toSeries, type History, type XAxis } from "../chart-data";
+import { chartKind, fetchHistories, toSeries, type History, type XAxis } from "../chart-data";
 import { runColor, spreadColors } from "../colors";
 import { useInView } from "../hooks";
 import { runName } from "../runs-model";
@@ -45,8 +45,8 @@ export function MetricCard({ keys, runs, settings, version, kind, controls, titl
   useEffect(() => {
     if (!visible || runIds.length === 0) return;
     let live = true;
-    Promise.all(keys.map(async (k) => [k, await fetchHistory(k, runIds)] as const)).then(
-      (entries) => live && (setData(new Map(entries)), setError(undefined), setZoom(undefined)),
+    fetchHistories(keys, runIds).then(
+      (histories) => live && (setData(histories), setError(undefined), setZoom(undefined)),
       (e) => live && setError(e),
     );
     return () => {
@@ -95,7 +95,7 @@ export function MetricCard({ keys, runs, settings, version, kind, controls, titl
       return;
     }
     try {
-      const detail = new Map(await Promise.all(keys.map(async (k) => [k, await fetchHistory(k, runIds, [min, max])] as const)));
+      const detail = await fetchHistories(keys, runIds, [min, max]);
       setZoom({ series: buildSeries(detail), range: [min, max] });
     } catch (e) {
       setError(e);
