@@ -10,11 +10,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { migrate } from "./lib/migrate-core.mjs";
-import { LOCAL_S3, dropDatabase, localWorkerVars, log, recreateDatabase, startDatabaseStandIns, startS3, startWrangler } from "./lib/stack.mjs";
+import { LOCAL_S3, dropDatabase, freePort, localWorkerVars, log, recreateDatabase, startDatabaseStandIns, startS3, startWrangler } from "./lib/stack.mjs";
 
-// Ports derive from the process id unless given, so concurrent stacks on one machine never collide.
-const base = 40000 + (process.pid % 2000) * 5;
-const PORTS = { wrangler: Number(process.env.E2E_PORT ?? base), proxy: base + 1, s3: base + 2, http: base + 3, control: base + 4 };
+// Free ports unless given, so concurrent stacks on one machine never collide (ports derived from the
+// process id did, with other processes' outgoing connections in the ephemeral range).
+const PORTS = { wrangler: Number(process.env.E2E_PORT ?? (await freePort())), s3: await freePort() };
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgres://postgres:postgres@127.0.0.1:5432";
 const DB_NAME = process.env.E2E_DB_NAME ?? `edge_mlflow_e2e_${process.pid}`;
 
@@ -25,7 +25,7 @@ async function main() {
 
   const databaseUrl = await recreateDatabase(POSTGRES, DB_NAME);
   await migrate(databaseUrl, { log: () => {} });
-  const standIns = await startDatabaseStandIns({ wsPort: PORTS.proxy, httpPort: PORTS.http, controlPort: PORTS.control });
+  const standIns = await startDatabaseStandIns();
   const s3Dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mlflow-s3-"));
   const s3 = await startS3({ port: PORTS.s3, dir: s3Dir });
   const vars = localWorkerVars({ databaseUrl, standIns, s3, transport: process.env.DB_TRANSPORT });

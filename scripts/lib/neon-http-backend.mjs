@@ -3,10 +3,12 @@
 // each query on the extended protocol with text parameters and text results, a batch inside one
 // transaction, Neon's reset sequence before a connection is reused, and a connection that saw an
 // error thrown away. Only loopback databases can be reached: this is a development tool.
+import net from "node:net";
 import pg from "pg";
 import { ProxyError, isPostgresError, startTransactionSql } from "./neon-http-wire.mjs";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1"]);
+const LISTENING = Symbol("error listener attached");
 
 /**
  * What Neon's proxy runs when a connection goes back to its pool, so that no session state (a SET,
@@ -103,6 +105,12 @@ export class NeonHttpBackend {
     } catch (err) {
       throw connectFailure(err, target);
     }
+    if (!client[LISTENING]) {
+      // A connection that breaks while checked out (the database restarts or is dropped) emits
+      // an error of its own besides failing its query; without a listener it would crash us.
+      client.on("error", (err) => this.log(`connection failed: ${err.message}`));
+      client[LISTENING] = true;
+    }
     const cancel = () => this.cancel(client, pool);
     signal?.addEventListener("abort", cancel, { once: true });
     let failed = false;
@@ -117,12 +125,20 @@ export class NeonHttpBackend {
     }
   }
 
-  /** Asks Postgres to stop the client's running query (the HTTP client left, as Neon's proxy does). */
+  /**
+   * Asks Postgres to stop whatever the connection is running, as Neon's proxy does when the HTTP
+   * client goes away: a CancelRequest (length 16, code 80877102, backend pid, secret key) on a
+   * connection of its own, which Postgres closes after reading it.
+   */
   cancel(client, pool) {
-    if (!client.activeQuery) return;
-    const canceller = new pg.Client(pool.options);
-    canceller.on("error", () => {});
-    canceller.cancel(client, client.activeQuery);
+    if (!client.processID) return;
+    const request = Buffer.alloc(16);
+    request.writeInt32BE(16, 0);
+    request.writeInt32BE(80877102, 4);
+    request.writeInt32BE(client.processID, 8);
+    request.writeInt32BE(client.secretKey, 12);
+    const socket = net.connect({ host: pool.options.host, port: pool.options.port }, () => socket.end(request));
+    socket.on("error", () => {});
   }
 
   /** Resets a healthy connection in the background and returns it to its pool; throws a failed one away. */

@@ -17,6 +17,19 @@ export function log(...args) {
   console.error("[stack]", ...args);
 }
 
+/** A loopback port nobody listens on right now. */
+export async function freePort() {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** Resolves when `check()` stops throwing, or rejects after `timeoutMs`. */
 export async function waitFor(what, check, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;

@@ -6,6 +6,7 @@
  * on the WebSocket), around the transport's failure. Nothing from a wrapper's message is ever kept
  * for logging: only SQLSTATEs and the transports' own descriptions.
  */
+import { DrizzleQueryError } from "drizzle-orm";
 import type { Failure } from "../errors";
 import { DeadlineExceeded } from "../lib/deadline";
 
@@ -68,8 +69,8 @@ const HTTP_STATUS = /^Server error \(HTTP status (\d{3})\)/;
  */
 export function databaseFailure(err: unknown): Failure | undefined {
   const chain = chainOf(err);
-  const names = chain.map((e) => String(e.name ?? ""));
-  const fromDatabase = names.some((n) => ["DrizzleQueryError", "NeonDbError", "DatabaseUnreachable"].includes(n));
+  // (DrizzleQueryError keeps the name "Error": it is recognised by its class.)
+  const fromDatabase = chain.some((e) => e instanceof DrizzleQueryError || e.name === "NeonDbError" || e.name === "DatabaseUnreachable");
   const deadline = chain.find((e): e is DeadlineExceeded => e instanceof DeadlineExceeded && e.dependency === DATABASE_DEADLINE);
   if (deadline) return { kind: "unavailable", dependency: DEPENDENCY, logDetail: deadline.message };
   if (!fromDatabase) return undefined;

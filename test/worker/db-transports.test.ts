@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { openDatabase, type DbSession } from "../../src/db/client";
+import { databaseFailure, openDatabase, type DbSession } from "../../src/db/client";
 import { findExperimentById } from "../../src/db/experiments";
 import { arrayParam } from "../../src/db/sql-helpers";
 import { loadConfig, type Env } from "../../src/env";
@@ -119,6 +119,19 @@ describe("database transports", () => {
     for (const transport of ["http", "ws"] as const) {
       const err = await withSession(transport, (s) => s.db.execute(sql`select 1 / ${0}::int`)).catch((e) => e);
       expect(err?.cause?.code, transport).toBe("22012");
+    }
+  });
+
+  it("classify driver errors for the log by SQLSTATE, never by messages that quote the values", async () => {
+    for (const transport of ["http", "ws"] as const) {
+      const secret = `secret-${crypto.randomUUID()}`;
+      const err = await withSession(transport, (s) => s.db.execute(sql`select ${secret}::int`)).catch((e) => e);
+      // Drizzle's own message carries the parameters; Postgres's quotes the value.
+      expect(String(err.message)).toContain(secret);
+      const failure = databaseFailure(err);
+      expect(failure, transport).toMatchObject({ kind: "invalid_input", code: "22P02", logDetail: "SQLSTATE 22P02" });
+      expect(failure!.userMessage).toContain(secret); // for the client who sent it, in the 400
+      expect(JSON.stringify({ ...failure, userMessage: undefined })).not.toContain(secret);
     }
   });
 
