@@ -28,10 +28,25 @@ export class SimulatedLink {
     this.timer = null;
   }
 
-  /** Runs `fn` after the one-way delay: messages in flight keep their order (timers of equal delay fire in order). */
-  later(fn) {
-    if (this.delayMs > 0) setTimeout(fn, this.delayMs);
-    else fn();
+  /**
+   * A one-way lane (one direction of one connection): `send(fn)` runs `fn` after the one-way delay,
+   * in the order sent, even when the delay changes while messages are in flight (a Postgres byte
+   * stream must never be reordered).
+   */
+  lane() {
+    const queue = [];
+    let timer = null;
+    const pump = () => {
+      timer = null;
+      while (queue.length > 0 && queue[0].due <= Date.now()) queue.shift().fn();
+      if (queue.length > 0) timer = setTimeout(pump, queue[0].due - Date.now());
+    };
+    return (fn) => {
+      if (this.delayMs === 0 && queue.length === 0) return fn();
+      const due = Math.max(Date.now() + this.delayMs, queue.at(-1)?.due ?? 0);
+      queue.push({ due, fn });
+      timer ??= setTimeout(pump, due - Date.now());
+    };
   }
 
   /** Resolves after the one-way delay. */

@@ -47,6 +47,8 @@ function bridge(ws, req, { link, connections, log }) {
   let socket = null;
   let closed = false;
   const pending = [];
+  const toClient = link.lane();
+  const toServer = link.lane();
   const toDatabase = (chunk) => {
     if (socket?.readyState === "open") socket.write(chunk);
     else pending.push(chunk);
@@ -60,13 +62,13 @@ function bridge(ws, req, { link, connections, log }) {
     });
     socket.on("data", (data) => {
       if (link.down) return; // a frozen link swallows; a dropped one has closed us already
-      link.later(() => {
+      toClient(() => {
         if (ws.readyState === ws.OPEN) ws.send(data);
       });
     });
     socket.on("close", () => {
       connections.release();
-      link.later(() => {
+      toClient(() => {
         if (ws.readyState === ws.OPEN) ws.close();
       });
     });
@@ -79,7 +81,7 @@ function bridge(ws, req, { link, connections, log }) {
     if (link.down) return;
     const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data);
     const terminate = chunk.length >= 5 && chunk.subarray(chunk.length - 5).equals(TERMINATE);
-    link.later(() => {
+    toServer(() => {
       toDatabase(chunk);
       if (terminate) {
         socket?.end();
@@ -89,7 +91,7 @@ function bridge(ws, req, { link, connections, log }) {
   });
   ws.on("close", () => {
     closed = true;
-    link.later(() => socket?.end());
+    toServer(() => socket?.end());
   });
   ws.on("error", () => socket?.destroy());
 }

@@ -63,8 +63,9 @@ export interface WsSession {
 }
 
 export function openWsSession(config: DatabaseConfig): WsSession {
-  // statement_timeout is a startup parameter: Postgres applies it to every statement of the session.
-  const client = new Client({ connectionString: config.url, statement_timeout: config.statementTimeoutMs });
+  // Postgres's statement_timeout for the whole session, as a `-c` option of the startup message:
+  // Neon's proxy forwards `options` to the database, but not other startup parameters.
+  const client = new Client({ connectionString: config.url, options: `-c statement_timeout=${config.statementTimeoutMs}` });
   // A connection that breaks after its request was answered needs no further handling.
   client.on("error", () => {});
   const socket = client.neonConfig as unknown as NeonSocket;
