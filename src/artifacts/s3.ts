@@ -10,12 +10,13 @@
  *   build the canonical request, so the path we send must match it byte for byte.
  * - Every call has a deadline (`S3_TIMEOUT_MS`) for the store's answer: a store that accepts the
  *   connection and then says nothing ends in DeadlineExceeded (a 503), not a request that hangs.
- *   While an upload streams, only the store's own silence counts (deadline.ts: consumerWatched).
+ *   While an upload streams, only the store's own silence counts (upload-watch.ts).
  *   Once a download's headers have arrived its body streams on without a deadline.
  */
 import { AwsClient } from "aws4fetch";
-import { DeadlineExceeded, consumerWatched, type Stopwatch } from "../lib/deadline";
+import { DeadlineExceeded } from "../lib/deadline";
 import type { S3Config } from "./config";
+import { watchedUpload } from "./upload-watch";
 import { completeMultipartXml, deleteObjectsXml, parseError, parseListPage, tagValue, type ListPage } from "./s3-xml";
 
 /** S3 allows at most 1000 keys per DeleteObjects and per ListObjectsV2 page. */
@@ -78,23 +79,15 @@ export class S3Client {
   private async send(url: string, init: RequestInit, upload?: { body: ReadableStream<Uint8Array>; length: number }): Promise<Response> {
     const ms = this.cfg.timeoutMs;
     const abort = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline: Stopwatch = {
-      arm: () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => abort.abort(), ms);
-      },
-      disarm: () => clearTimeout(timer),
-    };
+    let stopWatching: () => void;
     let body = init.body;
     if (upload) {
-      // A stream made here has no length of its own: FixedLengthStream gives the store one (S3
-      // rejects chunked PUTs).
-      const fixed = new FixedLengthStream(upload.length);
-      void consumerWatched(upload.body, deadline).pipeTo(fixed.writable).catch(() => {});
-      body = fixed.readable;
+      const watched = watchedUpload(upload.body, upload.length, ms, () => abort.abort());
+      body = watched.body;
+      stopWatching = watched.answered;
     } else {
-      deadline.arm();
+      const timer = setTimeout(() => abort.abort(), ms);
+      stopWatching = () => clearTimeout(timer);
     }
     try {
       return await this.aws.fetch(url, { ...init, body, signal: abort.signal });
@@ -102,7 +95,7 @@ export class S3Client {
       if (abort.signal.aborted) throw new DeadlineExceeded("artifact storage", ms);
       throw err;
     } finally {
-      deadline.disarm();
+      stopWatching();
     }
   }
 

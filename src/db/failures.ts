@@ -96,8 +96,14 @@ export function databaseFailure(err: unknown): Failure | undefined {
     const transient = status.startsWith("5") && status !== "507";
     return { kind: transient ? "unavailable" : "internal", dependency: DEPENDENCY, logDetail: `the SQL endpoint answered HTTP ${status}` };
   }
-  // The endpoint's own 400s (code "": bad connection string, wrong password) are a misconfiguration.
-  // Their messages are the endpoint's, about our settings, never about request data.
-  const refusal = neon ? `the SQL endpoint refused the request: ${String(neon.message ?? "").slice(0, 200)}` : "driver error without SQLSTATE";
+  // The endpoint's own 400s (code "": bad connection string, wrong password) are a misconfiguration;
+  // their messages are about our settings, never about request data. The driver's own refusals (an
+  // unparsable DATABASE_URL) quote the connection string, password included: never logged.
+  const refusal =
+    neon?.code === ""
+      ? `the SQL endpoint refused the request: ${String(neon.message ?? "").slice(0, 200)}`
+      : neon
+        ? "the driver refused the configuration (check DATABASE_URL)"
+        : "driver error without SQLSTATE";
   return { kind: "internal", dependency: DEPENDENCY, logDetail: refusal };
 }

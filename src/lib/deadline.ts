@@ -31,38 +31,3 @@ export function withDeadline<T>(dependency: string, ms: number, work: Promise<T>
   work.catch(() => {});
   return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
 }
-
-/** A deadline that can be started and stopped again, for work that waits on a party in turns. */
-export interface Stopwatch {
-  /** (Re)starts the countdown. */
-  arm(): void;
-  disarm(): void;
-}
-
-/**
- * Passes `source` through to a consumer (the fetch of an upstream upload), keeping `deadline`
- * armed only while the consumer is the one keeping the transfer waiting: from the start until it
- * asks for the first chunk, from each chunk handed over until it asks for the next, and after the
- * last one until it answers. Time spent waiting for the source (a slow client) never counts, so a
- * long upload is fine while a store that stops reading is not.
- */
-export function consumerWatched(source: ReadableStream<Uint8Array>, deadline: Stopwatch): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
-  deadline.arm();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        deadline.disarm();
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-        deadline.arm();
-      },
-      cancel(reason) {
-        deadline.disarm();
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}

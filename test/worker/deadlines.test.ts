@@ -79,6 +79,32 @@ describe("a frozen artifact store", () => {
     expectUnavailable(await call(FROZEN_STORAGE, "PUT", artifact, new Uint8Array(size), { "content-length": String(size) }), /storage/i);
   });
 
+  it("lets a slow client take its time: only the store's silence counts", async () => {
+    // The real store, a 300 ms deadline, and a client that pauses 500 ms between its pieces.
+    const pieces = [new Uint8Array(70_000).fill(1), new Uint8Array(70_000).fill(2), new Uint8Array(10).fill(3)];
+    let i = 0;
+    const body = new ReadableStream({
+      type: "bytes",
+      async pull(controller) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 500));
+        if (i < pieces.length) controller.enqueue(pieces[i++]!);
+        else controller.close();
+      },
+    });
+    const size = pieces.reduce((n, p) => n + p.byteLength, 0);
+    const path = `/api/2.0/mlflow-artifacts/artifacts/deadline-test/slow-${crypto.randomUUID()}.bin`;
+    const put = await createApp().fetch(
+      new Request(`http://localhost${path}`, { method: "PUT", body, headers: { "content-length": String(size) }, duplex: "half" } as RequestInit),
+      { ...env, S3_TIMEOUT_MS: "300" },
+      ctx,
+    );
+    expect(put.status, await put.clone().text()).toBe(200);
+    const got = await createApp().fetch(new Request(`http://localhost${path}`), env, ctx);
+    const bytes = new Uint8Array(await got.arrayBuffer());
+    expect(bytes.byteLength).toBe(size);
+    expect([bytes[0], bytes[70_000], bytes[size - 1]]).toEqual([1, 2, 3]);
+  });
+
   it("ends a multipart upload's creation with 503 after the deadline", async () => {
     const res = await call(FROZEN_STORAGE, "POST", "/api/2.0/mlflow-artifacts/mpu/create/deadline-test", JSON.stringify({ path: "big.bin", num_parts: 2 }), {
       "content-type": "application/json",
