@@ -4,9 +4,9 @@
 // The Worker reaches it through the local stand-in for Neon's HTTP SQL endpoint (the default
 // transport) or the WebSocket proxy (tests that choose DB_TRANSPORT=ws). A "stalled" server, which
 // accepts connections and never answers, stands in for a frozen database path.
-// Ports (and the Postgres database name) are fixed per run, derived from the process id unless
-// given, so that concurrent runs on one machine neither collide nor stop each other's servers.
-// vitest.config.ts and the global setup run in the same process and therefore agree.
+// Ports are fixed per run: free ones chosen by vitest.config.ts (test-ports.mjs), or derived from
+// the process id when run without it; the Postgres database name from the process id. vitest.config.ts
+// and the global setup run in the same process and therefore agree.
 export function testDatabase() {
   const kind = process.env.TEST_DB ?? "pglite";
   const offset = process.pid % 5000;
