@@ -7,6 +7,7 @@
 //   --ref-workers=N      uvicorn workers of the reference server (default 4, MLflow's default)
 //   --json=FILE          where to write the JSON record (default bench/results/<time>-<mode>.json)
 //   --source=REV         benchmark a committed revision of our server (default: the working tree)
+//   --transport=http|ws  our server's database transport (default http); db-distance measures both
 //   --keep               keep the temporary directory and databases
 import fs from "node:fs";
 import os from "node:os";
@@ -21,11 +22,12 @@ import { createDatabases, snapshotSource, startOurs, startReference } from "./li
 import { runStreaming, transfer } from "./lib/stream-load.mjs";
 import { artifactTable } from "./lib/artifact-bench.mjs";
 import { buildUiInto, uiTable } from "./lib/ui-bench.mjs";
+import { distanceTable } from "./lib/distance-bench.mjs";
 
 const log = (...a) => console.error("[bench]", ...a);
 
 function parseArgs(argv) {
-  const opts = { quick: false, only: null, concurrency: null, seconds: null, refWorkers: 4, json: null, keep: false, source: "worktree" };
+  const opts = { quick: false, only: null, concurrency: null, seconds: null, refWorkers: 4, json: null, keep: false, source: "worktree", transport: "http" };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, "").split("=");
     if (k === "quick") opts.quick = true;
@@ -37,6 +39,10 @@ function parseArgs(argv) {
     else if (k === "json") opts.json = path.resolve(v);
     else if (k === "keep") opts.keep = true;
     else if (k === "source") opts.source = v;
+    else if (k === "transport") {
+      if (v !== "http" && v !== "ws") throw new Error("--transport is http or ws");
+      opts.transport = v;
+    }
     else throw new Error(`unknown option ${arg}; see the top of bench/run.mjs`);
   }
   return opts;
@@ -166,16 +172,27 @@ async function main() {
     const t0 = Date.now();
     servers = await Promise.all([
       startReference({ databaseUrl: dbs.urls.ref, workDir, workers: opts.refWorkers }).then((s) => (log(`reference up in ${since(t0)}`), s)),
-      startOurs({ databaseUrl: dbs.urls.ours, workDir, sourceDir }).then((s) => (log(`ours up in ${since(t0)}`), s)),
+      startOurs({ databaseUrl: dbs.urls.ours, workDir, sourceDir, transport: opts.transport }).then((s) => (log(`ours up in ${since(t0)}`), s)),
     ]);
     servers[0].ctx = refCtx;
     servers[1].ctx = oursCtx;
-    log(`servers up after ${((Date.now() - started) / 1000).toFixed(0)} s: reference ${servers[0].url}, ours ${servers[1].url}`);
+    log(`servers up after ${((Date.now() - started) / 1000).toFixed(0)} s: reference ${servers[0].url}, ours ${servers[1].url} (${opts.transport})`);
+    // Our server on the other transport, started on demand (db-distance) on the same database.
+    const others = new Map();
+    const ourServer = async (transport) => {
+      if (transport === servers[1].transport) return servers[1];
+      if (!others.has(transport)) {
+        const other = await startOurs({ databaseUrl: dbs.urls.ours, workDir, sourceDir, transport });
+        servers.push(other); // stopped with the others
+        others.set(transport, other);
+      }
+      return others.get(transport);
+    };
 
     const rows = [];
     for (const [i, scenario] of list.entries()) {
       try {
-        rows.push(...(scenario.custom ? await scenario.custom({ servers, plan, log }) : await runScenario(scenario, i, servers, plan)));
+        rows.push(...(scenario.custom ? await scenario.custom({ servers: servers.slice(0, 2), plan, log, ourServer }) : await runScenario(scenario, i, servers, plan)));
       } catch (err) {
         // One broken scenario must not cost the numbers of all the others.
         log(`${scenario.id} failed: ${err.stack ?? err}`);
@@ -190,7 +207,7 @@ async function main() {
       plan: { ...plan, referenceWorkers: opts.refWorkers },
       machine: machine(ROOT),
       reference: { server: "mlflow server 3.18.0 (uvicorn)", url: servers[0].url },
-      ours: { server: "wrangler dev (workerd)", source, url: servers[1].url },
+      ours: { server: "wrangler dev (workerd)", source, url: servers[1].url, transport: opts.transport },
       durationSeconds: Math.round((Date.now() - started) / 1000),
       scenarios: rows,
     };
@@ -198,13 +215,15 @@ async function main() {
     writeJson(file, record);
     const m = record.machine;
     console.log(`\nMLflow tracking servers, ${mode} mode, ${m.cores} × ${m.cpu}, ${m.memoryGb} GB, commit ${m.commit}${m.dirty ? "+dirty" : ""}`);
-    console.log(`reference: mlflow server 3.18.0, ${opts.refWorkers} uvicorn workers; ours: wrangler dev, ${source}; both on PostgreSQL at ${new URL(adminUrl).host}`);
+    console.log(`reference: mlflow server 3.18.0, ${opts.refWorkers} uvicorn workers; ours: wrangler dev, ${source}, database transport ${opts.transport}; both on PostgreSQL at ${new URL(adminUrl).host}`);
     console.log(`ours/ref > 1 means we are faster. db rt = our database round trips per request. RSS = peak of each server's processes.\n`);
     console.log(table(rows.filter((r) => !r.kind)));
     const search = rows.filter((r) => r.id.startsWith("search-wide-"));
     if (search.length) console.log(`\nSearch, issue 3's shape (${plan.size.wideRuns.toLocaleString("en-US")} runs × 20 metrics, 20 params, 10 tags):\n${searchTable(search)}`);
     const artifacts = rows.filter((r) => r.kind === "artifacts" && r.path);
     if (artifacts.length) console.log(`\nLarge artifacts (${describeBytes(artifacts[0].bytes)}), one transfer each, one client:\n${artifactTable(artifacts)}`);
+    const distance = rows.filter((r) => r.kind === "distance" && r.transport);
+    if (distance.length) console.log(`\nDatabase distance (one client; RTT = 2 × one-way delay; target = 1.3 × (RTT + p50 at 0 ms)):\n${distanceTable(distance)}`);
     const ui = rows.filter((r) => r.kind === "ui" && r.server);
     if (ui.length) console.log(`\nUI in Chromium, ms from navigation start, median of the repetitions:\n${uiTable(ui)}`);
     const shout = problems(rows);
@@ -214,8 +233,7 @@ async function main() {
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     if (!ok) {
-      for (const name of ["reference.log", "ours.log"]) {
-        const f = path.join(workDir, name);
+      for (const f of servers.map((s) => s.logFile)) {
         if (fs.existsSync(f)) log(`last lines of ${f}:\n${fs.readFileSync(f, "utf8").split("\n").slice(-25).join("\n")}`);
       }
     }

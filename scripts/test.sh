@@ -2,7 +2,8 @@
 # The one test command (`npm test`, and what .ci/run calls). Installs what is missing, then runs
 # every suite against real parts: Worker tests in workerd on PGlite and on Debian's PostgreSQL,
 # schema parity with MLflow 3.18, the official mlflow client (3.18 and 2.x) against our server and
-# the reference server side by side, the UI in Chromium, and a production build.
+# the reference server side by side (a 30-second database outage included), the UI in Chromium,
+# and a production build.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +33,7 @@ suite "typecheck (UI)" npm exec -- tsc --noEmit -p ui
 suite "unit tests (search languages, request decoding, paths; node)" npm run test:unit
 suite "worker tests (PGlite)" npm exec -- vitest run
 suite "worker tests (PostgreSQL)" env TEST_DB=postgres npm exec -- vitest run test/worker
-suite "node tests (schema parity, migrations, bench smoke)" npm run test:node
+suite "node tests (schema parity, migrations, Neon HTTP stand-in conformance, bench smoke)" npm run test:node
 suite "official client + differential (python)" npm exec -- node scripts/with-stack.mjs -- bash scripts/test-python.sh
 suite "reliability (concurrency, fuzz vs the reference; CI size)" npm run test:reliability
 if [ -d test/ui ]; then

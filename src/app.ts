@@ -6,9 +6,9 @@ import { Hono } from "hono";
 import type { App, AppEnv } from "./app-env";
 import { serverModeGuard } from "./artifacts/server-mode";
 import { authMiddleware } from "./auth/middleware";
-import { openDatabase, unexpectedErrorToMlflow, type DbSession } from "./db/client";
+import { databaseFailure, openDatabase, type DbSession } from "./db/client";
 import { loadConfig } from "./env";
-import { MlflowError } from "./errors";
+import { MlflowError, errorForFailure, unclassifiedFailure } from "./errors";
 import { ROUTES } from "./routes";
 import { mount } from "./routes/route";
 
@@ -71,12 +71,11 @@ export function createApp(): App {
 
   app.onError((err) => {
     if (err instanceof MlflowError) return errorResponse(err);
-    const mapped = unexpectedErrorToMlflow(err);
-    // Log the driver's own message, not Drizzle's wrapper: that one embeds the query parameters,
-    // which may carry user data.
-    const cause = (err as { cause?: unknown }).cause;
-    const detail = cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
-    console.error(`unexpected error (${mapped.code}): ${detail}`);
+    const failure = databaseFailure(err) ?? unclassifiedFailure(err);
+    const mapped = errorForFailure(failure);
+    // Only the classification's own detail is logged: error messages along the way (Drizzle's
+    // above all) quote SQL parameters, i.e. user data.
+    console.error(`unexpected error (${mapped.code}): ${failure.dependency}: ${failure.logDetail}`);
     return errorResponse(mapped);
   });
 

@@ -1,12 +1,9 @@
 /** Worker bindings and the configuration derived from them, validated once per isolate. */
 import { defaultArtifactRootFor, loadArtifactConfig, type ArtifactConfig, type ArtifactEnv } from "./artifacts/config";
+import { loadDatabaseConfig, type DatabaseConfig, type DatabaseEnv } from "./db/config";
 import { MlflowError } from "./errors";
 
-export interface Env extends ArtifactEnv {
-  /** postgres:// URL of the backend store (Neon in production; a secret). */
-  DATABASE_URL?: string;
-  /** host:port of a local WebSocket-to-TCP proxy; set only for local Postgres/PGlite. */
-  DB_WS_PROXY?: string;
+export interface Env extends ArtifactEnv, DatabaseEnv {
   /** Root for new experiments' artifact locations, MLflow's --default-artifact-root. */
   DEFAULT_ARTIFACT_ROOT?: string;
   // Artifact storage (S3_*, SERVE_ARTIFACTS, ARTIFACTS_ONLY) comes from ArtifactEnv: src/artifacts/config.ts.
@@ -14,8 +11,8 @@ export interface Env extends ArtifactEnv {
 }
 
 export interface Config {
-  databaseUrl: string;
-  dbWsProxy: string | null;
+  /** Transport, endpoints and deadlines of the backend store: src/db/config.ts. */
+  database: DatabaseConfig;
   defaultArtifactRoot: string;
   artifacts: ArtifactConfig;
 }
@@ -29,8 +26,7 @@ export function loadConfig(env: Env): Config {
     throw new MlflowError("TEMPORARILY_UNAVAILABLE", `Server is not configured: missing ${missing.join(", ")}.`);
   }
   return {
-    databaseUrl: env.DATABASE_URL ?? "",
-    dbWsProxy: env.DB_WS_PROXY ? env.DB_WS_PROXY : null,
+    database: loadDatabaseConfig(env),
     defaultArtifactRoot: env.DEFAULT_ARTIFACT_ROOT || defaultArtifactRootFor(artifacts),
     artifacts,
   };

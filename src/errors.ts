@@ -121,6 +121,55 @@ export class MlflowError extends Error {
   }
 }
 
+/**
+ * How the module that talks to a dependency (the database, the artifact store) classifies one of
+ * its failures. Those modules know nothing of HTTP; this file alone decides what the client sees.
+ * - `unavailable`: unreachable, stalled past its deadline, overloaded or restarting; the same
+ *   request can succeed later.
+ * - `invalid_input`: the dependency refused a value from the request (e.g. Postgres class 22).
+ * - `internal`: anything else: a bug, or a misconfiguration.
+ */
+export type FailureKind = "unavailable" | "invalid_input" | "internal";
+
+export interface Failure {
+  kind: FailureKind;
+  /** What failed, as the client's message names it, e.g. "backend database". */
+  dependency: string;
+  /** The dependency's code (a SQLSTATE), if it gave one. */
+  code?: string;
+  /** The dependency's words on an invalid value, for the client only: they may quote the value. */
+  userMessage?: string;
+  /** What went wrong without any request data (no SQL parameters, no values): the only part logged. */
+  logDetail: string;
+}
+
+/**
+ * The MLflow error for a classified failure.
+ *
+ * A 503 carries no Retry-After. The official client retries 503s with urllib3's Retry (7 retries,
+ * backoff factor 2, plus jitter: it waits 0, 4, 8, 16, 32, 64 and 120 s, about 4 minutes in all),
+ * but a Retry-After header replaces that backoff with the header's value: `Retry-After: 1` made it
+ * give up after about 7 seconds, so an 8-second database restart crashed a training script. The
+ * client's own backoff suits an outage of unknown length better than any fixed value we could
+ * name (urllib3/util/retry.py: sleep(); mlflow/utils/request_utils.py).
+ */
+export function errorForFailure(failure: Failure): MlflowError {
+  switch (failure.kind) {
+    case "unavailable":
+      return new MlflowError("TEMPORARILY_UNAVAILABLE", `The ${failure.dependency} is unreachable or overloaded; retry later.`);
+    case "invalid_input":
+      return MlflowError.invalidParameter(`Invalid value: ${failure.userMessage ?? "rejected by the " + failure.dependency}`);
+    case "internal":
+      return new MlflowError("INTERNAL_ERROR", failure.code ? `Database error (SQLSTATE ${failure.code}).` : "Internal server error.");
+  }
+}
+
+/** Any error no module classified: an internal error, logged by its type and first line only. */
+export function unclassifiedFailure(err: unknown): Failure {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { kind: "internal", dependency: "server", logDetail: `${e.name}: ${e.message.split("\n")[0]!.slice(0, 200)}` };
+}
+
 const API_DOCS_HINT = " See the API docs for more information about request parameters.";
 
 /** The message MLflow's request schema gives for a missing or empty required field. */

@@ -1,27 +1,24 @@
-// Child process that runs our server for the benchmark: the WebSocket proxy standing in for Neon's,
-// the S3 server standing in for R2, and `wrangler dev` (workerd) on a snapshot of the source in
-// BENCH_SOURCE_DIR — `wrangler dev` rebuilds on every change in the tree it watches, and a rebuild
-// in the middle of a benchmark (someone editing src/) would measure a restart, or a broken build.
-// The benchmark counts the memory of this process group minus this process: wrangler and workerd.
-// Env: BENCH_DATABASE_URL, BENCH_PORT, BENCH_PROXY_PORT, BENCH_S3_PORT, BENCH_S3_DIR, BENCH_SOURCE_DIR.
-// Prints one JSON line {"url": ...} on stdout when the server answers /health.
+// Child process that runs our server for the benchmark: the stand-ins for Neon's proxy (its HTTP
+// SQL endpoint and its WebSocket proxy, with their link control so the benchmark can move the
+// database away), the S3 server standing in for R2, and `wrangler dev` (workerd) on a snapshot of
+// the source in BENCH_SOURCE_DIR — `wrangler dev` rebuilds on every change in the tree it watches,
+// and a rebuild in the middle of a benchmark (someone editing src/) would measure a restart, or a
+// broken build. The benchmark counts the memory of this process group minus this process:
+// wrangler and workerd.
+// Env: BENCH_DATABASE_URL, BENCH_DB_TRANSPORT (http or ws), BENCH_PORT, BENCH_S3_PORT, BENCH_S3_DIR,
+//      BENCH_SOURCE_DIR.
+// Prints one JSON line {"url": ..., "links": ...} on stdout when the server answers /health.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { LOCAL_S3, ROOT, startS3, startWsProxy, waitFor } from "../../scripts/lib/stack.mjs";
+import { ROOT, localWorkerVars, startDatabaseStandIns, startS3, waitFor } from "../../scripts/lib/stack.mjs";
 
 const env = process.env;
-const proxy = await startWsProxy({ port: Number(env.BENCH_PROXY_PORT) });
+const standIns = await startDatabaseStandIns();
 const s3 = await startS3({ port: Number(env.BENCH_S3_PORT), dir: env.BENCH_S3_DIR });
 const vars = {
-  DATABASE_URL: env.BENCH_DATABASE_URL,
-  DB_WS_PROXY: proxy.address,
+  ...localWorkerVars({ databaseUrl: env.BENCH_DATABASE_URL, standIns, s3, transport: env.BENCH_DB_TRANSPORT || "http" }),
   DEFAULT_ARTIFACT_ROOT: "mlflow-artifacts:/",
   AUTH_MODE: "off", // the reference runs without authentication too
-  S3_ENDPOINT: s3.endpoint,
-  S3_BUCKET: LOCAL_S3.bucket,
-  S3_REGION: LOCAL_S3.region,
-  S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
-  S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
 };
 const source = env.BENCH_SOURCE_DIR;
 const args = [
@@ -41,7 +38,13 @@ wrangler.on("exit", (code) => {
 });
 const url = `http://127.0.0.1:${env.BENCH_PORT}`;
 await waitFor("wrangler dev", async () => (await fetch(`${url}/health`)).ok, 180_000);
-process.stdout.write(`${JSON.stringify({ url })}\n`);
+// The stand-in's pool starts warm, as Neon's proxy is when a server has been serving for a while.
+const target = new URL(env.BENCH_DATABASE_URL);
+await standIns.http.backend.warm({
+  host: target.hostname, port: Number(target.port || 5432), database: target.pathname.slice(1),
+  user: decodeURIComponent(target.username), password: decodeURIComponent(target.password),
+}, 4);
+process.stdout.write(`${JSON.stringify({ url, links: standIns.control.url })}\n`);
 const shutdown = () => {
   wrangler.removeAllListeners("exit");
   wrangler.kill("SIGTERM");

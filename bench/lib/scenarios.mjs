@@ -2,6 +2,7 @@
 // (bench/lib/seed.mjs), identical on both servers. Writes carry a fresh step or key on every request
 // so that no request repeats an earlier row, and client i always logs to its own run.
 import { artifactScenario } from "./artifact-bench.mjs";
+import { distanceScenario } from "./distance-bench.mjs";
 import { uiScenario } from "./ui-bench.mjs";
 
 const API = "/api/2.0/mlflow";
@@ -166,8 +167,9 @@ export function scenarios({ full }) {
     artifact("GET", 100 * MiB, { concurrency: full ? undefined : [1] }),
   ];
   if (full) list.push(artifact("PUT", 1 << 30, { concurrency: [1] }), artifact("GET", 1 << 30, { concurrency: [1] }));
-  // Scenarios with their own measurement and table (issue 4's artifact paths, issue 6's UI).
-  list.push(artifactScenario({ full }), uiScenario({ full }));
+  // Scenarios with their own measurement and table (issue 4's artifact paths, issue 6's UI, issue
+  // 14's database distance).
+  list.push(artifactScenario({ full }), uiScenario({ full }), distanceScenario({ full, scenarios: [...list] }));
   return list;
 }
 

@@ -7,8 +7,8 @@ import pg from "pg";
 export const runId = (label) => crypto.createHash("md5").update(label).digest("hex");
 
 export const SIZES = {
-  quick: { experiments: 50, searchRuns: 2_000, historyPoints: 5_000, bulkRuns: 100, bulkSteps: 200, writeRuns: 20, wideRuns: 1_000, chartRuns: 10, chartSteps: 10_000, viewRuns: 100, viewMetrics: 10, viewSteps: 100 },
-  full: { experiments: 500, searchRuns: 10_000, historyPoints: 25_000, bulkRuns: 100, bulkSteps: 1_000, writeRuns: 20, wideRuns: 10_000, chartRuns: 10, chartSteps: 100_000, viewRuns: 100, viewMetrics: 10, viewSteps: 1_000 },
+  quick: { experiments: 50, searchRuns: 2_000, historyPoints: 5_000, bulkRuns: 100, bulkSteps: 200, writeRuns: 50, wideRuns: 1_000, chartRuns: 10, chartSteps: 10_000, viewRuns: 100, viewMetrics: 10, viewSteps: 100 },
+  full: { experiments: 500, searchRuns: 10_000, historyPoints: 25_000, bulkRuns: 100, bulkSteps: 1_000, writeRuns: 50, wideRuns: 10_000, chartRuns: 10, chartSteps: 100_000, viewRuns: 100, viewMetrics: 10, viewSteps: 1_000 },
 };
 
 // A fixed clock: both databases get the same timestamps.

@@ -150,24 +150,27 @@ export async function snapshotSource(source, dir) {
   return described;
 }
 
-/** Our Worker under `wrangler dev`, with the local stand-ins for Neon's WebSocket proxy and R2. */
-export async function startOurs({ databaseUrl, workDir, sourceDir }) {
-  const [port, proxyPort, s3Port] = [await freePort(), await freePort(), await freePort()];
-  const logFile = path.join(workDir, "ours.log");
+/**
+ * Our Worker under `wrangler dev` on database transport `transport` (http or ws), with the local
+ * stand-ins for Neon's proxy and R2. `links` is the stand-ins' link control (link-control.mjs).
+ */
+export async function startOurs({ databaseUrl, workDir, sourceDir, transport = "http" }) {
+  const [port, s3Port] = [await freePort(), await freePort()];
+  const logFile = path.join(workDir, `ours-${transport}.log`);
   const child = spawnGroup(process.execPath, [path.join(ROOT, "bench/lib/our-server.mjs")], {
     cwd: ROOT,
     logFile,
     stdout: "pipe",
     env: {
       BENCH_DATABASE_URL: databaseUrl,
+      BENCH_DB_TRANSPORT: transport,
       BENCH_PORT: String(port),
-      BENCH_PROXY_PORT: String(proxyPort),
       BENCH_S3_PORT: String(s3Port),
-      BENCH_S3_DIR: path.join(workDir, "ours-s3"),
+      BENCH_S3_DIR: path.join(workDir, `ours-s3-${transport}`),
       BENCH_SOURCE_DIR: sourceDir,
     },
   });
-  const url = await new Promise((resolve, reject) => {
+  const { url, links } = await new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`our server did not start; see ${logFile}`)), 120_000);
     child.stdout.on("data", (d) => {
@@ -175,7 +178,7 @@ export async function startOurs({ databaseUrl, workDir, sourceDir }) {
       const line = out.split("\n").find((l) => l.startsWith("{"));
       if (line) {
         clearTimeout(timer);
-        resolve(JSON.parse(line).url);
+        resolve(JSON.parse(line));
       }
     });
     child.once("exit", (code) => {
@@ -185,7 +188,7 @@ export async function startOurs({ databaseUrl, workDir, sourceDir }) {
   });
   // The S3 server behind ours, for the artifact benchmark's direct-to-S3 baseline.
   const s3Endpoint = `http://127.0.0.1:${s3Port}`;
-  return { name: "ours", url, pgid: child.pid, exclude: [child.pid], logFile, s3Endpoint, stop: () => stopGroup(child.pid) };
+  return { name: "ours", transport, url, links, pgid: child.pid, exclude: [child.pid], logFile, s3Endpoint, stop: () => stopGroup(child.pid) };
 }
 
 export { groupMembers };

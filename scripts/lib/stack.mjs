@@ -1,6 +1,7 @@
 // Building blocks of the local stack, shared by `npm run dev`, the test runner and the benchmarks:
-// PGlite behind a socket server, the WebSocket proxy the Neon driver needs, a signature-checking
-// S3 server, and `wrangler dev`. Every service binds to loopback only.
+// PGlite behind a socket server, the two stand-ins for Neon's proxy (its HTTP SQL endpoint, which
+// the Worker uses by default, and its WebSocket proxy), a signature-checking S3 server, and
+// `wrangler dev`. Every service binds to loopback only.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -11,6 +12,8 @@ const require = createRequire(import.meta.url);
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export const LOCAL_S3 = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER", bucket: "mlflow-artifacts", region: "us-east-1" };
+
+export { freePort } from "./ports.mjs";
 
 export function log(...args) {
   console.error("[stack]", ...args);
@@ -90,17 +93,50 @@ export async function startS3({ port, dir }) {
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() };
 }
 
-export async function startWsProxy({ port }) {
+export async function startWsProxy({ port, link }) {
   const { startWsProxy: start } = await import("./ws-proxy.mjs");
-  const proxy = await start({ port, log });
-  return { address: `127.0.0.1:${port}`, stop: proxy.close };
+  const proxy = await start({ port, log, link });
+  return { address: `127.0.0.1:${proxy.port}`, link: proxy.link, stop: proxy.close };
 }
 
-/** The Worker settings that point it at a local database (through the proxy) and S3 server. */
-export function localWorkerVars({ databaseUrl, proxy, s3 }) {
+/** The local Neon HTTP SQL endpoint (neon-http-server.mjs); `url` is what DB_HTTP_ENDPOINT takes. */
+export async function startNeonHttp({ port, link }) {
+  const { startNeonHttpServer } = await import("./neon-http-server.mjs");
+  const server = await startNeonHttpServer({ port, link, log: (m) => log(`neon-http: ${m}`) });
+  return { url: server.url, link: server.link, backend: server.backend, stop: server.close };
+}
+
+/**
+ * Both stand-ins for Neon's proxy, at the one-way delay DB_ONE_WAY_DELAY_MS (default 0), and a
+ * control endpoint (link-control.mjs) for their links. Ports default to free ones.
+ */
+export async function startDatabaseStandIns({ httpPort = 0, wsPort = 0, controlPort = 0 } = {}) {
+  const { SimulatedLink, oneWayDelayFromEnv } = await import("./link.mjs");
+  const { startLinkControl } = await import("./link-control.mjs");
+  const delayMs = oneWayDelayFromEnv();
+  const http = await startNeonHttp({ port: httpPort, link: new SimulatedLink({ name: "neon-http", delayMs }) });
+  const proxy = await startWsProxy({ port: wsPort, link: new SimulatedLink({ name: "ws-proxy", delayMs }) });
+  const control = await startLinkControl({ port: controlPort, links: [http.link, proxy.link] });
+  if (delayMs > 0) log(`database stand-ins simulate a one-way delay of ${delayMs} ms`);
+  return {
+    http,
+    proxy,
+    control,
+    stop: async () => {
+      await control.close();
+      await proxy.stop();
+      await http.stop();
+    },
+  };
+}
+
+/** The Worker settings that point it at a local database (through the stand-ins) and S3 server. */
+export function localWorkerVars({ databaseUrl, standIns, s3, transport = "http" }) {
   return {
     DATABASE_URL: databaseUrl,
-    DB_WS_PROXY: proxy.address,
+    DB_TRANSPORT: transport,
+    DB_HTTP_ENDPOINT: standIns.http.url,
+    DB_WS_PROXY: standIns.proxy.address,
     S3_ENDPOINT: s3.endpoint,
     S3_BUCKET: LOCAL_S3.bucket,
     S3_REGION: LOCAL_S3.region,

@@ -21,6 +21,8 @@ export interface S3Config {
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** How long one storage call may keep us waiting for the store (S3_TIMEOUT_MS; see s3.ts). */
+  timeoutMs: number;
 }
 
 export interface ArtifactConfig {
@@ -39,7 +41,14 @@ export interface ArtifactEnv {
   S3_SECRET_ACCESS_KEY?: string;
   SERVE_ARTIFACTS?: string;
   ARTIFACTS_ONLY?: string;
+  S3_TIMEOUT_MS?: string;
 }
+
+/**
+ * 30 s of silence from the store: R2 answers in milliseconds, and completing a 10,000-part upload
+ * or deleting 1,000 keys takes seconds, while the official client waits 120 s for us.
+ */
+const DEFAULT_S3_TIMEOUT_MS = 30_000;
 
 const S3_REQUIRED = ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
 
@@ -59,6 +68,10 @@ export function loadArtifactConfig(env: ArtifactEnv): ArtifactConfig {
       // Half a storage configuration is a deployment mistake; say so on every request.
       throw new MlflowError("TEMPORARILY_UNAVAILABLE", `Server is not configured: missing ${missing.join(", ")} for artifact storage.`);
     }
+    const timeoutMs = env.S3_TIMEOUT_MS ? Number(env.S3_TIMEOUT_MS) : DEFAULT_S3_TIMEOUT_MS;
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 100) {
+      throw new MlflowError("TEMPORARILY_UNAVAILABLE", `Server is not configured: S3_TIMEOUT_MS must be a whole number of milliseconds ≥ 100, not '${env.S3_TIMEOUT_MS}'.`);
+    }
     s3 = {
       endpoint: env.S3_ENDPOINT!.replace(/\/+$/, ""),
       bucket: env.S3_BUCKET!,
@@ -66,6 +79,7 @@ export function loadArtifactConfig(env: ArtifactEnv): ArtifactConfig {
       region: env.S3_REGION || "auto",
       accessKeyId: env.S3_ACCESS_KEY_ID!,
       secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+      timeoutMs,
     };
   }
   if (artifactsOnly && !serveArtifacts) {

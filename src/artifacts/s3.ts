@@ -8,9 +8,15 @@
  * - Path-style URLs (`<endpoint>/<bucket>/<key>`) with each key segment RFC 3986-encoded
  *   (`encodeURIComponent` plus `!'()*`): aws4fetch decodes and re-encodes the path that way to
  *   build the canonical request, so the path we send must match it byte for byte.
+ * - Every call has a deadline (`S3_TIMEOUT_MS`) for the store's answer: a store that accepts the
+ *   connection and then says nothing ends in DeadlineExceeded (a 503), not a request that hangs.
+ *   While an upload streams, only the store's own silence counts (upload-watch.ts).
+ *   Once a download's headers have arrived its body streams on without a deadline.
  */
 import { AwsClient } from "aws4fetch";
+import { DeadlineExceeded } from "../lib/deadline";
 import type { S3Config } from "./config";
+import { watchedUpload } from "./upload-watch";
 import { completeMultipartXml, deleteObjectsXml, parseError, parseListPage, tagValue, type ListPage } from "./s3-xml";
 
 /** S3 allows at most 1000 keys per DeleteObjects and per ListObjectsV2 page. */
@@ -69,15 +75,37 @@ export class S3Client {
     return `${this.cfg.endpoint}/${encodeURIComponent(this.cfg.bucket)}?${new URLSearchParams(query)}`;
   }
 
-  private send(url: string, init: RequestInit): Promise<Response> {
-    return this.aws.fetch(url, init);
+  /** Sends one request; rejects with DeadlineExceeded if the store keeps us waiting longer than allowed. */
+  private async send(url: string, init: RequestInit, upload?: { body: ReadableStream<Uint8Array>; length: number }): Promise<Response> {
+    const ms = this.cfg.timeoutMs;
+    const abort = new AbortController();
+    let stopWatching: () => void;
+    let body = init.body;
+    if (upload) {
+      const watched = watchedUpload(upload.body, upload.length, ms, () => abort.abort());
+      body = watched.body;
+      stopWatching = watched.answered;
+    } else {
+      const timer = setTimeout(() => abort.abort(), ms);
+      stopWatching = () => clearTimeout(timer);
+    }
+    try {
+      return await this.aws.fetch(url, { ...init, body, signal: abort.signal });
+    } catch (err) {
+      if (abort.signal.aborted) throw new DeadlineExceeded("artifact storage", ms);
+      throw err;
+    } finally {
+      stopWatching();
+    }
   }
 
   /** Streams `body` (exactly `length` bytes) into `key`. S3 rejects bodies of unknown length. */
   async put(key: string, body: ReadableStream | null, length: number, contentType?: string): Promise<void> {
     const headers: Record<string, string> = { "content-length": String(length) };
     if (contentType) headers["content-type"] = contentType;
-    const res = await this.send(this.objectUrl(key), { method: "PUT", headers, body: length === 0 ? null : body });
+    const res = length === 0 || body === null
+      ? await this.send(this.objectUrl(key), { method: "PUT", headers, body: null })
+      : await this.send(this.objectUrl(key), { method: "PUT", headers }, { body, length });
     if (!res.ok) throw await failure(res, "PutObject");
     await res.body?.cancel();
   }

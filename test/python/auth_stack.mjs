@@ -12,7 +12,7 @@
 // failure mode of mlflow/mlflow#4955). It also serves the JWKS at /cdn-cgi/access/certs, which the
 // Worker uses to verify those JWTs exactly as in production.
 //
-// Env: AUTH_E2E_PORT (wrangler; default: a free port, as for the proxy, S3 and Access stand-in),
+// Env: AUTH_E2E_PORT (wrangler; default: a free port, as for the database stand-ins, S3 and Access),
 //      TEST_POSTGRES_URL (default postgres://postgres:postgres@127.0.0.1:5432).
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -21,7 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { migrate } from "../../scripts/lib/migrate-core.mjs";
-import { localWorkerVars, recreateDatabase, startS3, startWrangler, startWsProxy } from "../../scripts/lib/stack.mjs";
+import { localWorkerVars, recreateDatabase, startDatabaseStandIns, startS3, startWrangler } from "../../scripts/lib/stack.mjs";
 import { freePort } from "../../scripts/lib/ports.mjs";
 
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgres://postgres:postgres@127.0.0.1:5432";
@@ -29,7 +29,6 @@ const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgres://postgres:postgres@
 
 const PORTS = {
   wrangler: Number(process.env.AUTH_E2E_PORT ?? 0) || (await freePort()),
-  proxy: await freePort(),
   s3: await freePort(),
   access: await freePort(),
 };
@@ -85,7 +84,7 @@ async function startAccess({ port, upstream, audience, serviceToken }) {
 async function main() {
   const databaseUrl = await recreateDatabase(POSTGRES, DB_NAME);
   await migrate(databaseUrl, { log: () => {} });
-  const proxy = await startWsProxy({ port: PORTS.proxy });
+  const standIns = await startDatabaseStandIns();
   const s3 = await startS3({ port: PORTS.s3, dir: fs.mkdtempSync(path.join(os.tmpdir(), "edge-mlflow-auth-s3-")) });
   const admin = { username: "e2e-admin", password: crypto.randomBytes(18).toString("base64url") };
   const audience = crypto.randomBytes(32).toString("hex");
@@ -95,7 +94,7 @@ async function main() {
   const server = await startWrangler({
     port: PORTS.wrangler,
     vars: {
-      ...localWorkerVars({ databaseUrl, proxy, s3 }),
+      ...localWorkerVars({ databaseUrl, standIns, s3 }),
       AUTH_MODE: "on",
       AUTH_ADMIN_USERNAME: admin.username,
       AUTH_ADMIN_PASSWORD: admin.password,
@@ -108,7 +107,7 @@ async function main() {
     access.stop();
     server.stop();
     s3.stop();
-    proxy.stop();
+    standIns.stop();
     process.exit(0);
   };
   process.on("SIGTERM", stop);

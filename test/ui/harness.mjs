@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { migrate } from "../../scripts/lib/migrate-core.mjs";
-import { LOCAL_S3, ROOT, startPglite, startS3, startWrangler, startWsProxy } from "../../scripts/lib/stack.mjs";
+import { ROOT, localWorkerVars, startDatabaseStandIns, startPglite, startS3, startWrangler } from "../../scripts/lib/stack.mjs";
 export { freePort } from "../../scripts/lib/ports.mjs";
 import { freePort } from "../../scripts/lib/ports.mjs";
 
@@ -28,22 +28,13 @@ export async function startStack({ vars = {} } = {}) {
     const [, pg] = await Promise.all([process.env.UI_TEST_PREBUILT ? Promise.resolve() : buildUi(), startPglite({ port: await freePort() })]);
     stops.push(pg.stop);
     await migrate(pg.url, { log: () => {} });
-    const proxy = await startWsProxy({ port: await freePort() });
-    stops.push(proxy.stop);
+    const standIns = await startDatabaseStandIns();
+    stops.push(standIns.stop);
     const s3 = await startS3({ port: await freePort(), dir: path.join(tmp, "s3") });
     stops.push(s3.stop);
     const server = await startWrangler({
       port: Number(process.env.UI_TEST_PORT ?? (await freePort())),
-      vars: {
-        DATABASE_URL: pg.url,
-        DB_WS_PROXY: proxy.address,
-        S3_ENDPOINT: s3.endpoint,
-        S3_BUCKET: LOCAL_S3.bucket,
-        S3_REGION: LOCAL_S3.region,
-        S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
-        S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
-        ...vars,
-      },
+      vars: { ...localWorkerVars({ databaseUrl: pg.url, standIns, s3 }), ...vars },
     });
     stops.push(server.stop);
     return {

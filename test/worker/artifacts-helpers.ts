@@ -16,6 +16,7 @@ export const bucket = new S3Client({
   region: bindings.S3_REGION!,
   accessKeyId: bindings.S3_ACCESS_KEY_ID!,
   secretAccessKey: bindings.S3_SECRET_ACCESS_KEY!,
+  timeoutMs: 30_000,
 });
 
 export async function send(method: string, path: string, init: { body?: BodyInit | null; headers?: Record<string, string> } = {}): Promise<Response> {

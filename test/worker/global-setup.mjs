@@ -1,8 +1,10 @@
-// Starts the test database and the WebSocket proxy (in Node, before the workerd test runtime).
+// Starts the test database, the stand-ins for Neon's proxy (HTTP SQL endpoint and WebSocket proxy),
+// a stalled server for the deadline tests, and the S3 server (in Node, before the workerd runtime).
 import pg from "pg";
 import { migrate } from "../../scripts/lib/migrate-core.mjs";
 import fs from "node:fs";
-import { startPglite, startS3, startWsProxy } from "../../scripts/lib/stack.mjs";
+import { startNeonHttp, startPglite, startS3, startWsProxy } from "../../scripts/lib/stack.mjs";
+import { startStalledServer } from "./stalled-server.mjs";
 import { testDatabase } from "./test-database.mjs";
 import { testS3 } from "./test-s3.mjs";
 
@@ -15,7 +17,7 @@ export default async function setup() {
     await admin.query(`drop database if exists "${db.name}" with (force)`);
     await admin.query(`create database "${db.name}"`);
     await admin.end();
-    // Registered first, so it runs last: after the proxy has closed every connection.
+    // Registered first, so it runs last: after the stand-ins have closed every connection.
     stops.push(async () => {
       const cleanup = new pg.Client({ connectionString: db.adminUrl });
       await cleanup.connect();
@@ -29,6 +31,10 @@ export default async function setup() {
   await migrate(db.url, { log: () => {} });
   const proxy = await startWsProxy({ port: db.proxyPort });
   stops.push(proxy.stop);
+  const http = await startNeonHttp({ port: db.httpPort });
+  stops.push(http.stop);
+  const stalled = await startStalledServer({ port: db.stalledPort });
+  stops.push(stalled.stop);
   // Artifact storage: a fresh, empty bucket directory per run (the port is per run, see test-s3.mjs).
   const s3 = testS3();
   fs.rmSync(s3.dir, { recursive: true, force: true });
