@@ -6,6 +6,7 @@
  */
 import { MlflowError } from "../errors";
 import type { S3Config } from "./config";
+import { uploadAtomically, type Background } from "./atomic-upload";
 import { downloadHeaders, guessMimeType, presignedDisposition } from "./content";
 import { baseName, joinArtifactPath } from "./paths";
 import { S3Client, S3Error, S3_PAGE_SIZE } from "./s3";
@@ -108,8 +109,11 @@ export class ArtifactStore {
     return key === "" ? "" : `${key}/`;
   }
 
-  /** Streams a request body into the artifact at `path`. */
-  async upload(path: string, body: ReadableStream | null, contentLength: string | undefined): Promise<void> {
+  /**
+   * Streams a request body into the artifact at `path`; the artifact appears only once every
+   * announced byte arrived (atomic-upload.ts). `background` is the request's waitUntil.
+   */
+  async upload(path: string, body: ReadableStream | null, contentLength: string | undefined, background?: Background): Promise<void> {
     if (contentLength === undefined && (await isEmptyStream(body))) {
       // Python's requests sends an empty file chunked, without a length: store it as empty.
       await guarded(path, () => this.s3.put(this.key(path), null, 0, guessMimeType(path)));
@@ -127,7 +131,7 @@ export class ArtifactStore {
     if (length > MAX_SINGLE_PUT_BYTES) {
       throw MlflowError.invalidParameter("Artifact is larger than 5 GiB; upload it with multipart upload (MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true).");
     }
-    await guarded(path, () => this.s3.put(this.key(path), body, length, guessMimeType(path)));
+    await guarded(path, () => uploadAtomically(this.s3, this.key(path), body, length, guessMimeType(path), background));
   }
 
   /** The artifact's bytes as a streamed response, honouring a client's Range header. */

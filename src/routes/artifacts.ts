@@ -15,6 +15,7 @@ import { canonicalArtifactPath, joinArtifactPath, requireFilePath } from "../art
 import { MlflowError, missingParameter } from "../errors";
 import { ListArtifacts, ListLoggedModelArtifacts } from "../protocol/artifacts";
 import { listArtifacts, loggedModelArtifactRoot, modelVersionArtifactPath, runArtifactRoot, storeFor, type ArtifactRoot } from "../services/artifacts";
+import { background } from "./background";
 import { route, rpc, withPathParams, type RequestScope } from "./route";
 
 /** MLflow's limit for the UI's upload-artifact. */
@@ -132,7 +133,7 @@ export const artifactRoutes = [
     access: (m) => onRun("update", m.run_id),
     handle: async (m, r) => {
       const root = await runArtifactRoot(r.db, r.config, m.run_id, enforcement(r));
-      await store(r).upload(joinArtifactPath(root.storePath, m.path), m.body, m.length);
+      await store(r).upload(joinArtifactPath(root.storePath, m.path), m.body, m.length, background(r));
       return new Response(null, { status: 200, headers: { "content-type": "application/json" } });
     },
   }),
