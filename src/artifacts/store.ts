@@ -61,7 +61,7 @@ export function storageError(err: unknown, path: string): MlflowError {
   }
   if (err.status === 400) return MlflowError.invalidParameter(`Artifact storage rejected the request for '${path}': ${err.code}: ${err.message}`);
   console.error(`artifact storage error ${err.status} ${err.code}: ${err.message}`);
-  if (err.status === 403) return new MlflowError("INTERNAL_ERROR", "Artifact storage denied the server's credentials; check the S3_* settings.");
+  if (err.status === 403 || err.status === 401) return new MlflowError("INTERNAL_ERROR", "Artifact storage denied the server's credentials; check the S3_* settings.");
   if (err.status >= 500) return new MlflowError("TEMPORARILY_UNAVAILABLE", `Artifact storage failed (${err.code}); try again.`);
   return new MlflowError("INTERNAL_ERROR", `Artifact storage error ${err.code}.`);
 }
