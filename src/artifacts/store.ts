@@ -7,7 +7,7 @@
 import { MlflowError } from "../errors";
 import type { S3Config } from "./config";
 import { uploadAtomically, type Background } from "./atomic-upload";
-import { downloadHeaders, guessMimeType, presignedDisposition } from "./content";
+import { downloadHeaders, guessMimeType, presignedDisposition, pythonMimeType } from "./content";
 import { baseName, joinArtifactPath } from "./paths";
 import { S3Client, S3Error, S3_PAGE_SIZE } from "./s3";
 
@@ -241,13 +241,23 @@ export class ArtifactStore {
   }
 
   /** A short-lived URL the client can fetch byte ranges of the artifact from, with its size. */
-  async presignedDownload(path: string): Promise<{ url: string; headers: Record<string, string>; file_size: number }> {
+  async presignedDownload(path: string, expiresInSeconds = DOWNLOAD_URL_TTL_SECONDS): Promise<{ url: string; headers: Record<string, string>; file_size: number }> {
     const head = await guarded(path, () => this.s3.head(this.key(path)));
     if (!head) {
       if (await this.isDirectory(path)) throw MlflowError.invalidParameter(`Artifact path refers to a directory, not a file: '${path}'`);
       throw MlflowError.notFound(`No such artifact: '${path}'`);
     }
-    const url = await this.s3.presignGet(this.key(path), DOWNLOAD_URL_TTL_SECONDS, presignedDisposition(baseName(path)));
+    const url = await this.s3.presignGet(this.key(path), expiresInSeconds, presignedDisposition(baseName(path)));
     return { url, headers: {}, file_size: head.size };
+  }
+
+  /**
+   * A URL that lets its holder PUT the artifact at `path` straight into the bucket, and the
+   * headers the PUT must carry (the Content-Type is part of the signature, as in MLflow).
+   */
+  async presignedUpload(path: string, expiresInSeconds: number): Promise<{ presigned_url: string; headers: Record<string, string> }> {
+    const contentType = pythonMimeType(path);
+    const url = await this.s3.presignPut(this.key(path), expiresInSeconds, contentType);
+    return { presigned_url: url, headers: { "Content-Type": contentType } };
   }
 }
