@@ -1,6 +1,6 @@
 // `npm run dev`: the whole server on this machine with embedded defaults, no account needed.
 // PGlite (persisted in .data/pglite) behind the WebSocket proxy, an S3-compatible store in
-// .data/s3, migrations applied, then `wrangler dev` on http://localhost:8787.
+// .data/s3-store (scripts/lib/s3), migrations applied, then `wrangler dev` on http://localhost:8787.
 // Set DATABASE_URL to use another Postgres (e.g. Debian's or Neon) instead of PGlite.
 import path from "node:path";
 import { migrate } from "./lib/migrate-core.mjs";
@@ -18,7 +18,7 @@ async function main() {
   }
   await migrate(databaseUrl, { log: (m) => log(m) });
   const proxy = await startWsProxy({ port: 8790 });
-  const s3 = await startS3({ port: 4569, dir: path.join(DATA, "s3") });
+  const s3 = await startS3({ port: 4569, dir: path.join(DATA, "s3-store") });
   log(`S3 store on ${s3.endpoint}, bucket ${LOCAL_S3.bucket}`);
   const server = await startWrangler({
     port: PORT,

@@ -2,7 +2,7 @@
 //   node scripts/with-stack.mjs -- <command> [args...]
 // The stack: a fresh database on Debian's PostgreSQL (127.0.0.1:5432), migrations, the WebSocket
 // proxy, the S3 server and `wrangler dev`. The command gets EDGE_MLFLOW_URL,
-// EDGE_MLFLOW_DATABASE_URL and the S3 settings in its environment. Exits with the command's status.
+// EDGE_MLFLOW_DATABASE_URL and the S3 settings (EDGE_MLFLOW_S3_*) in its environment. Exits with the command's status.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -38,6 +38,9 @@ async function main() {
       EDGE_MLFLOW_DATABASE_URL: databaseUrl,
       EDGE_MLFLOW_S3_ENDPOINT: s3.endpoint,
       EDGE_MLFLOW_S3_BUCKET: LOCAL_S3.bucket,
+      EDGE_MLFLOW_S3_REGION: LOCAL_S3.region,
+      EDGE_MLFLOW_S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
+      EDGE_MLFLOW_S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
     },
   });
   const code = await new Promise((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0))));

@@ -176,7 +176,8 @@ export class ArtifactStore {
       }
       for (const object of result.objects) {
         const name = object.key.slice(prefix.length);
-        if (name !== "") files.push({ path: name, is_dir: false, file_size: object.size });
+        // MLflow's listings are protobuf messages, whose JSON leaves out a zero file_size.
+        if (name !== "") files.push(object.size > 0 ? { path: name, is_dir: false, file_size: object.size } : { path: name, is_dir: false });
       }
       token = result.nextContinuationToken;
       if (!token) break;
@@ -241,10 +242,14 @@ export class ArtifactStore {
   }
 
   /** A short-lived URL the client can fetch byte ranges of the artifact from, with its size. */
-  async presignedDownload(path: string, expiresInSeconds = DOWNLOAD_URL_TTL_SECONDS): Promise<{ url: string; headers: Record<string, string>; file_size: number }> {
+  async presignedDownload(
+    path: string,
+    expiresInSeconds = DOWNLOAD_URL_TTL_SECONDS,
+    { directoryIsMissing = false } = {},
+  ): Promise<{ url: string; headers: Record<string, string>; file_size: number }> {
     const head = await guarded(path, () => this.s3.head(this.key(path)));
     if (!head) {
-      if (await this.isDirectory(path)) throw MlflowError.invalidParameter(`Artifact path refers to a directory, not a file: '${path}'`);
+      if (!directoryIsMissing && (await this.isDirectory(path))) throw MlflowError.invalidParameter(`Artifact path refers to a directory, not a file: '${path}'`);
       throw MlflowError.notFound(`No such artifact: '${path}'`);
     }
     const url = await this.s3.presignGet(this.key(path), expiresInSeconds, presignedDisposition(baseName(path)));

@@ -153,7 +153,7 @@ export async function createPresignedDownload(
   config: Config,
   m: { run_id: string; path: string; expiration?: Int64 },
   e: Enforcement,
-): Promise<{ presigned_url: string; headers: Record<string, string>; file_size: number }> {
+): Promise<{ presigned_url: string; headers?: Record<string, string>; file_size: number }> {
   const path = requireFilePath(canonicalArtifactPath(m.path));
   const expiration = presignExpiration(m.expiration, PRESIGNED_DOWNLOAD_TTL_SECONDS);
   const root = await directRoot(
@@ -164,6 +164,10 @@ export async function createPresignedDownload(
     (scheme) =>
       `Presigned download is not supported for runs with proxied artifact storage (artifact URI scheme: ${scheme}). This endpoint requires a run with a direct cloud storage artifact URI.`,
   );
-  const { url, headers, file_size } = await storeFor(config.artifacts).presignedDownload(joinArtifactPath(root.storePath, path), expiration);
-  return { presigned_url: url, headers, file_size };
+  // A directory is no object to sign for: MLflow's S3 repository answers 404, and so do we.
+  const { url, headers, file_size } = await storeFor(config.artifacts).presignedDownload(joinArtifactPath(root.storePath, path), expiration, {
+    directoryIsMissing: true,
+  });
+  // A protobuf response: an empty headers map is left out of its JSON, as MLflow's is.
+  return Object.keys(headers).length > 0 ? { presigned_url: url, headers, file_size } : { presigned_url: url, file_size };
 }

@@ -72,6 +72,10 @@ export function verifySignature(req, { credentials, regions, now = Date.now() })
   const query = new Map(req.params);
   let presigned = false;
   let credential, signedHeaders, signature, amzDate, payloadHash;
+  // Signature Version 2, which R2 (and S3 in every region opened since 2014) does not take.
+  if ((authorization !== undefined && /^AWS\s/.test(authorization)) || (query.has("AWSAccessKeyId") && query.has("Signature"))) {
+    throw new S3Fault(400, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
+  }
   if (authorization !== undefined) {
     const m = /^AWS4-HMAC-SHA256\s+(.*)$/.exec(authorization);
     if (!m) throw new S3Fault(400, "AuthorizationHeaderMalformed", "The authorization header is malformed; only AWS4-HMAC-SHA256 is supported.");
