@@ -127,7 +127,48 @@ await row(
   "bytes",
   24 * MiB,
 );
+// What an atomic proxy upload costs on this store, per strategy (src/artifacts/atomic-upload.ts):
+// one PutObject (what a buffered body costs), a single-part multipart upload (create, part,
+// complete), or a PUT to a temporary key published with CopyObject (plus the DeleteObject the
+// Worker would leave to waitUntil). Median of 9 uploads, one at a time.
+const strategies = {
+  "PutObject": async (key, body) => put(key, body),
+  "multipart, one part": async (key, body) => {
+    const created = await (await ok(await aws.fetch(url(key, { uploads: "" }), { method: "POST" }))).text();
+    const uploadId = /<UploadId>([^<]+)</.exec(created)[1];
+    const res = await ok(await aws.fetch(url(key, { partNumber: "1", uploadId }), { method: "PUT", body, headers: { "content-length": String(body.length) } }));
+    const xml = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${res.headers.get("etag")}</ETag></Part></CompleteMultipartUpload>`;
+    await (await ok(await aws.fetch(url(key, { uploadId }), { method: "POST", body: xml }))).text();
+  },
+  "temporary key + CopyObject": async (key, body) => {
+    const tmp = `${key}.tmp`;
+    await put(tmp, body);
+    await (await ok(await aws.fetch(url(key), { method: "PUT", headers: { "x-amz-copy-source": `/${cfg.bucket}/${tmp}` } }))).text();
+    await (await ok(await aws.fetch(url(tmp), { method: "DELETE" }))).body?.cancel();
+  },
+};
+const uploadRows = [];
+for (const size of [1024, MiB, 8 * MiB, 64 * MiB]) {
+  const body = big.subarray(0, size);
+  const cells = [];
+  for (const [name, upload] of Object.entries(strategies)) {
+    try {
+      const times = [];
+      for (let i = 0; i < 9; i++) {
+        const t = performance.now();
+        await upload(`${run}/strategy/${size}/${i}`, body);
+        times.push(performance.now() - t);
+      }
+      cells.push(`${name} ${times.sort((a, b) => a - b)[4].toFixed(1)} ms`);
+    } catch (err) {
+      cells.push(`${name} failed`);
+    }
+  }
+  uploadRows.push(`${String(size / 1024).padStart(6)} KiB: ${cells.join(" | ")}`);
+}
 const rss = cfg.pid ? peakRss(cfg.pid) : undefined;
 console.log(`store: ${cfg.endpoint}${rss ? `, peak RSS ${rss.toFixed(0)} MB` : ""}`);
 for (const [what, ms, rate] of rows) console.log(`${what.padEnd(52)} ${ms.padStart(9)}  ${rate}`);
+console.log("atomic upload strategies (median of 9, one at a time):");
+for (const line of uploadRows) console.log(`  ${line}`);
 process.exit(0);
