@@ -271,7 +271,12 @@ export class S3Server {
     if (!m) throw new S3Fault(404, "NotFound", "No such control endpoint.");
     let bucket;
     if (req.method === "PUT") {
-      const body = JSON.parse((await readSmallBody(req, 4096)).toString("utf8") || "{}");
+      let body;
+      try {
+        body = JSON.parse((await readSmallBody(req, 4096)).toString("utf8") || "{}");
+      } catch {
+        throw new S3Fault(400, "MalformedJSON", 'Send {"keepTruncatedUploads": true|false}.');
+      }
       bucket = await this.#createBucket(m[1]);
       if (typeof body.keepTruncatedUploads === "boolean") bucket.keepTruncatedUploads = body.keepTruncatedUploads;
     } else {
