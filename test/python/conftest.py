@@ -277,7 +277,9 @@ def client(server):
 def client_for(server: Server):
     from mlflow.tracking import MlflowClient
 
-    return MlflowClient(tracking_uri=server.url)
+    # The registry too: a registry URI left set globally (mlflow.set_registry_uri) must not send
+    # this client's registry calls to another server.
+    return MlflowClient(tracking_uri=server.url, registry_uri=server.url)
 
 
 def norm_value(v):
@@ -344,10 +346,13 @@ else:
 
 @contextlib.contextmanager
 def fluent(server):
-    """The fluent API and registry bound to one server, with no active run or experiment left behind."""
+    """The fluent API and registry bound to one server, with no active run or experiment left behind,
+    and the registry URI as it was before (set_registry_uri is global, env var included)."""
     import mlflow
     from mlflow.tracking import fluent as fl
+    from mlflow.tracking._model_registry import utils as registry_utils
 
+    previous_registry = (registry_utils._registry_uri, os.environ.get("MLFLOW_REGISTRY_URI"))
     mlflow.set_tracking_uri(server.url)
     mlflow.set_registry_uri(server.url)
     fl._active_experiment_id = None
@@ -357,6 +362,11 @@ def fluent(server):
         while mlflow.active_run() is not None:
             mlflow.end_run()
         fl._active_experiment_id = None
+        registry_utils._registry_uri = previous_registry[0]
+        if previous_registry[1] is None:
+            os.environ.pop("MLFLOW_REGISTRY_URI", None)
+        else:
+            os.environ["MLFLOW_REGISTRY_URI"] = previous_registry[1]
 
 
 def on_both(server, reference, flow):
