@@ -1,7 +1,7 @@
 // `npm run dev`: the whole server on this machine with embedded defaults, no account needed.
 // PGlite (persisted in .data/pglite) behind the local stand-ins for Neon's proxy (the HTTP SQL
 // endpoint on :8791, the WebSocket proxy on :8790, their link control on :8792), an S3-compatible
-// store in .data/s3, migrations applied, then `wrangler dev` on http://localhost:8787.
+// store in .data/s3-store (scripts/lib/s3), migrations applied, then `wrangler dev` on http://localhost:8787.
 // Set DATABASE_URL to use another local Postgres (e.g. Debian's) instead of PGlite,
 // DB_TRANSPORT=ws to use the WebSocket path, DB_ONE_WAY_DELAY_MS to put the database further away.
 import path from "node:path";
@@ -20,7 +20,7 @@ async function main() {
   }
   await migrate(databaseUrl, { log: (m) => log(m) });
   const standIns = await startDatabaseStandIns({ wsPort: 8790, httpPort: 8791, controlPort: 8792 });
-  const s3 = await startS3({ port: 4569, dir: path.join(DATA, "s3") });
+  const s3 = await startS3({ port: 4569, dir: path.join(DATA, "s3-store") });
   log(`S3 store on ${s3.endpoint}, bucket ${LOCAL_S3.bucket}`);
   const server = await startWrangler({
     port: PORT,

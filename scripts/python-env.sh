@@ -46,12 +46,13 @@ if ! has_version .venv/mlflow3 mlflow "$MLFLOW3" || ! companions_ok .venv/mlflow
   fi
 fi
 # Test-only extras, checked every run (pip is quick when they are present): MLflow's basic-auth
-# client needs flask-wtf (the mlflow[auth] extra); our Cloudflare Access header plugin is installed
+# client needs flask-wtf (the mlflow[auth] extra), boto3 for s3:// roots; our Cloudflare Access header plugin is installed
 # from this repository so the client loads its entry point.
 # The plugin goes in with --no-deps: resolving its `mlflow` requirement could pull mlflow-skinny
 # 3.17.2 over the 3.18.0 files (see the fallback above).
-if ! ./.venv/mlflow3/bin/python -c "import flask_wtf, mlflow_cf_access" 2>/dev/null; then
-  ./.venv/mlflow3/bin/pip install -q flask-wtf
+# boto3: the client (and the reference server) reach s3:// artifact roots in the local store with it.
+if ! ./.venv/mlflow3/bin/python -c "import flask_wtf, mlflow_cf_access, boto3" 2>/dev/null; then
+  ./.venv/mlflow3/bin/pip install -q flask-wtf boto3
   ./.venv/mlflow3/bin/pip install -q --no-deps -e plugins/mlflow-cf-access
 fi
 if ! has_version .venv/mlflow2 mlflow-skinny "$MLFLOW2"; then

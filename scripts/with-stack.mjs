@@ -4,7 +4,7 @@
 // for Neon's proxy (HTTP SQL endpoint and WebSocket proxy), the S3 server and `wrangler dev` (on
 // DB_TRANSPORT, default http). The command gets EDGE_MLFLOW_URL, EDGE_MLFLOW_DATABASE_URL,
 // EDGE_MLFLOW_DB_LINKS (the stand-ins' link control, to simulate distance or an outage) and the
-// S3 settings in its environment. Exits with the command's status.
+// S3 settings (EDGE_MLFLOW_S3_*) in its environment. Exits with the command's status.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -42,6 +42,9 @@ async function main() {
       EDGE_MLFLOW_DB_LINKS: standIns.control.url,
       EDGE_MLFLOW_S3_ENDPOINT: s3.endpoint,
       EDGE_MLFLOW_S3_BUCKET: LOCAL_S3.bucket,
+      EDGE_MLFLOW_S3_REGION: LOCAL_S3.region,
+      EDGE_MLFLOW_S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
+      EDGE_MLFLOW_S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
     },
   });
   const code = await new Promise((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0))));

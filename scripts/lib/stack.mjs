@@ -80,17 +80,18 @@ export async function startPglite({ port, dataDir }) {
 }
 
 export async function startS3({ port, dir }) {
-  const S3rver = require("@20minutes/s3rver");
-  fs.mkdirSync(dir, { recursive: true });
-  const server = new S3rver({
-    address: "127.0.0.1",
+  // Our own S3-compatible store (scripts/lib/s3/): SigV4, listings, multipart and conditional
+  // requests as S3 and R2 answer them; see README "Artifacts: the local object store".
+  const { startS3Server } = await import("./s3/server.mjs");
+  const store = await startS3Server({
     port,
-    directory: dir,
-    silent: true,
-    configureBuckets: [{ name: LOCAL_S3.bucket, configs: [] }],
+    dir,
+    credentials: { [LOCAL_S3.accessKeyId]: LOCAL_S3.secretAccessKey },
+    region: LOCAL_S3.region,
+    buckets: [LOCAL_S3.bucket],
+    log,
   });
-  await server.run();
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() };
+  return { endpoint: store.endpoint, stop: store.stop };
 }
 
 export async function startWsProxy({ port, link }) {

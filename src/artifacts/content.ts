@@ -98,3 +98,38 @@ export function downloadHeaders(path: string): Record<string, string> {
     "cache-control": "no-cache, no-transform",
   };
 }
+
+/**
+ * The subset of Python's `mimetypes.guess_type` (its built-in table) that MLflow's S3 repository
+ * puts in a presigned upload's signed Content-Type; anything else is application/octet-stream.
+ * Compression suffixes are encodings, not types: `x.tar.gz` is application/x-tar.
+ */
+const PYTHON_MIME_TYPES: Record<string, string> = {
+  json: "application/json",
+  txt: "text/plain",
+  csv: "text/csv",
+  md: "text/markdown",
+  html: "text/html",
+  htm: "text/html",
+  py: "text/x-python",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  svg: "image/svg+xml",
+  pdf: "application/pdf",
+  zip: "application/zip",
+  tar: "application/x-tar",
+  bin: "application/octet-stream",
+  h5: "application/x-hdf5",
+  wav: "audio/x-wav",
+  mp3: "audio/mpeg",
+  mp4: "video/mp4",
+};
+
+export function pythonMimeType(path: string): string {
+  let name = baseName(path).toLowerCase();
+  name = name.replace(/\.(gz|bz2|xz|br|z)$/, (suffix) => (name.length > suffix.length ? "" : suffix));
+  const dot = name.lastIndexOf(".");
+  return (dot >= 0 && PYTHON_MIME_TYPES[name.slice(dot + 1)]) || "application/octet-stream";
+}

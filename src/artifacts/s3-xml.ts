@@ -76,3 +76,27 @@ export function completeMultipartXml(parts: { partNumber: number; etag: string }
   const body = parts.map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${xmlEscape(p.etag)}</ETag></Part>`).join("");
   return `<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload>${body}</CompleteMultipartUpload>`;
 }
+
+export interface ListedPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
+/** ListParts' ListPartsResult. */
+export function parseListParts(xml: string): { parts: ListedPart[]; nextPartNumberMarker: string | undefined } {
+  const parts = blocks(xml, "Part").map((b) => ({
+    partNumber: Number(tagValue(b, "PartNumber") ?? 0),
+    etag: tagValue(b, "ETag") ?? "",
+    size: Number(tagValue(b, "Size") ?? 0),
+  }));
+  const truncated = tagValue(xml, "IsTruncated") === "true";
+  return { parts, nextPartNumberMarker: truncated ? tagValue(xml, "NextPartNumberMarker") : undefined };
+}
+
+/** CopyObject's CopyObjectResult, or the `<Error>` S3 may send after a 200 status line. */
+export function parseCopyResult(xml: string): { etag: string } | S3ErrorBody {
+  const error = parseError(xml);
+  if (error) return error;
+  return { etag: tagValue(xml, "ETag") ?? "" };
+}

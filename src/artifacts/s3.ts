@@ -17,7 +17,7 @@ import { AwsClient } from "aws4fetch";
 import { DeadlineExceeded } from "../lib/deadline";
 import type { S3Config } from "./config";
 import { watchedUpload } from "./upload-watch";
-import { completeMultipartXml, deleteObjectsXml, parseError, parseListPage, tagValue, type ListPage } from "./s3-xml";
+import { completeMultipartXml, deleteObjectsXml, parseCopyResult, parseError, parseListPage, parseListParts, tagValue, type ListPage, type ListedPart } from "./s3-xml";
 
 /** S3 allows at most 1000 keys per DeleteObjects and per ListObjectsV2 page. */
 export const S3_PAGE_SIZE = 1000;
@@ -200,6 +200,65 @@ export class S3Client {
       "GET",
       this.objectUrl(key, { "response-content-disposition": contentDisposition, "X-Amz-Expires": String(expiresInSeconds) }),
     );
+  }
+
+  /** An unchecked request on one object: the store's raw answer (conditional reads, 304/412). */
+  objectRequest(method: string, key: string, init: { query?: Record<string, string>; headers?: Record<string, string>; body?: BodyInit | null } = {}): Promise<Response> {
+    return this.send(this.objectUrl(key, init.query), { method, headers: init.headers ?? {}, body: init.body ?? null });
+  }
+
+  /** CopyObject within the bucket; `headers` may add x-amz-copy-source-if-* conditions. */
+  async copy(sourceKey: string, destKey: string, headers: Record<string, string> = {}): Promise<{ etag: string }> {
+    const source = `/${encodeURIComponent(this.cfg.bucket)}/${encodeKey(sourceKey)}`;
+    const res = await this.send(this.objectUrl(destKey), { method: "PUT", headers: { ...headers, "x-amz-copy-source": source } });
+    if (!res.ok) throw await failure(res, "CopyObject");
+    // Like CompleteMultipartUpload, a copy can fail after its 200 status line.
+    const result = parseCopyResult(await res.text());
+    if ("code" in result) throw new S3Error(500, result.code, `CopyObject: ${result.message}`);
+    return result;
+  }
+
+  /** UploadPart with the server's own credentials: streams exactly `length` bytes, returns the part's ETag. */
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: ReadableStream | null, length: number): Promise<string> {
+    const url = this.objectUrl(key, { partNumber: String(partNumber), uploadId });
+    const headers = { "content-length": String(length) };
+    // A part streams as long as its client sends: only the store's silence counts (see send()).
+    const res = length === 0 || body === null
+      ? await this.send(url, { method: "PUT", headers, body: null })
+      : await this.send(url, { method: "PUT", headers }, { body, length });
+    if (!res.ok) throw await failure(res, "UploadPart");
+    await res.body?.cancel();
+    const etag = res.headers.get("etag");
+    if (!etag) throw new S3Error(502, "MalformedResponse", "UploadPart returned no ETag");
+    return etag;
+  }
+
+  /** ListParts: every uploaded part of a multipart upload, in part order (pages of 1000 followed). */
+  async listParts(key: string, uploadId: string): Promise<ListedPart[]> {
+    const parts: ListedPart[] = [];
+    let marker: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const query: Record<string, string> = { uploadId };
+      if (marker) query["part-number-marker"] = marker;
+      const res = await this.send(this.objectUrl(key, query), { method: "GET" });
+      if (!res.ok) throw await failure(res, "ListParts");
+      const result = parseListParts(await res.text());
+      parts.push(...result.parts);
+      marker = result.nextPartNumberMarker;
+      if (!marker) break;
+    }
+    return parts;
+  }
+
+  /** A URL that lets its holder PUT one object; the holder must send `contentType` as signed. */
+  presignPut(key: string, expiresInSeconds: number, contentType: string): Promise<string> {
+    return this.aws
+      .sign(this.objectUrl(key, { "X-Amz-Expires": String(expiresInSeconds) }), {
+        method: "PUT",
+        headers: { "content-type": contentType },
+        aws: { signQuery: true, allHeaders: true },
+      })
+      .then((signed) => signed.url);
   }
 
   private async presign(method: string, url: string): Promise<string> {

@@ -6,7 +6,8 @@
  */
 import { MlflowError } from "../errors";
 import type { S3Config } from "./config";
-import { downloadHeaders, guessMimeType, presignedDisposition } from "./content";
+import { uploadAtomically, type Background } from "./atomic-upload";
+import { downloadHeaders, guessMimeType, presignedDisposition, pythonMimeType } from "./content";
 import { baseName, joinArtifactPath } from "./paths";
 import { S3Client, S3Error, S3_PAGE_SIZE } from "./s3";
 
@@ -60,7 +61,7 @@ export function storageError(err: unknown, path: string): MlflowError {
   }
   if (err.status === 400) return MlflowError.invalidParameter(`Artifact storage rejected the request for '${path}': ${err.code}: ${err.message}`);
   console.error(`artifact storage error ${err.status} ${err.code}: ${err.message}`);
-  if (err.status === 403) return new MlflowError("INTERNAL_ERROR", "Artifact storage denied the server's credentials; check the S3_* settings.");
+  if (err.status === 403 || err.status === 401) return new MlflowError("INTERNAL_ERROR", "Artifact storage denied the server's credentials; check the S3_* settings.");
   if (err.status >= 500) return new MlflowError("TEMPORARILY_UNAVAILABLE", `Artifact storage failed (${err.code}); try again.`);
   return new MlflowError("INTERNAL_ERROR", `Artifact storage error ${err.code}.`);
 }
@@ -108,8 +109,11 @@ export class ArtifactStore {
     return key === "" ? "" : `${key}/`;
   }
 
-  /** Streams a request body into the artifact at `path`. */
-  async upload(path: string, body: ReadableStream | null, contentLength: string | undefined): Promise<void> {
+  /**
+   * Streams a request body into the artifact at `path`; the artifact appears only once every
+   * announced byte arrived (atomic-upload.ts). `background` is the request's waitUntil.
+   */
+  async upload(path: string, body: ReadableStream | null, contentLength: string | undefined, background?: Background): Promise<void> {
     if (contentLength === undefined && (await isEmptyStream(body))) {
       // Python's requests sends an empty file chunked, without a length: store it as empty.
       await guarded(path, () => this.s3.put(this.key(path), null, 0, guessMimeType(path)));
@@ -127,7 +131,7 @@ export class ArtifactStore {
     if (length > MAX_SINGLE_PUT_BYTES) {
       throw MlflowError.invalidParameter("Artifact is larger than 5 GiB; upload it with multipart upload (MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true).");
     }
-    await guarded(path, () => this.s3.put(this.key(path), body, length, guessMimeType(path)));
+    await guarded(path, () => uploadAtomically(this.s3, this.key(path), body, length, guessMimeType(path), background));
   }
 
   /** The artifact's bytes as a streamed response, honouring a client's Range header. */
@@ -172,7 +176,8 @@ export class ArtifactStore {
       }
       for (const object of result.objects) {
         const name = object.key.slice(prefix.length);
-        if (name !== "") files.push({ path: name, is_dir: false, file_size: object.size });
+        // MLflow's listings are protobuf messages, whose JSON leaves out a zero file_size.
+        if (name !== "") files.push(object.size > 0 ? { path: name, is_dir: false, file_size: object.size } : { path: name, is_dir: false });
       }
       token = result.nextContinuationToken;
       if (!token) break;
@@ -237,13 +242,27 @@ export class ArtifactStore {
   }
 
   /** A short-lived URL the client can fetch byte ranges of the artifact from, with its size. */
-  async presignedDownload(path: string): Promise<{ url: string; headers: Record<string, string>; file_size: number }> {
+  async presignedDownload(
+    path: string,
+    expiresInSeconds = DOWNLOAD_URL_TTL_SECONDS,
+    { directoryIsMissing = false } = {},
+  ): Promise<{ url: string; headers: Record<string, string>; file_size: number }> {
     const head = await guarded(path, () => this.s3.head(this.key(path)));
     if (!head) {
-      if (await this.isDirectory(path)) throw MlflowError.invalidParameter(`Artifact path refers to a directory, not a file: '${path}'`);
+      if (!directoryIsMissing && (await this.isDirectory(path))) throw MlflowError.invalidParameter(`Artifact path refers to a directory, not a file: '${path}'`);
       throw MlflowError.notFound(`No such artifact: '${path}'`);
     }
-    const url = await this.s3.presignGet(this.key(path), DOWNLOAD_URL_TTL_SECONDS, presignedDisposition(baseName(path)));
+    const url = await this.s3.presignGet(this.key(path), expiresInSeconds, presignedDisposition(baseName(path)));
     return { url, headers: {}, file_size: head.size };
+  }
+
+  /**
+   * A URL that lets its holder PUT the artifact at `path` straight into the bucket, and the
+   * headers the PUT must carry (the Content-Type is part of the signature, as in MLflow).
+   */
+  async presignedUpload(path: string, expiresInSeconds: number): Promise<{ presigned_url: string; headers: Record<string, string> }> {
+    const contentType = pythonMimeType(path);
+    const url = await this.s3.presignPut(this.key(path), expiresInSeconds, contentType);
+    return { presigned_url: url, headers: { "Content-Type": contentType } };
   }
 }

@@ -7,14 +7,28 @@
  *   POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid|run_id&path   (UI upload, ≤ 10 MB)
  *   GET  /api/2.0/mlflow/logged-models/<id>/artifacts/directories?artifact_directory_path  (and /ajax-api)
  *   GET  /ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files?artifact_file_path        (UI)
+ *   POST /api/2.0/mlflow/artifacts/presigned-upload-url    {run_id | model_id, path, expiration}
+ *   POST /api/2.0/mlflow/artifacts/presigned-download-url  {run_id, path, expiration}
+ * The two presigned RPCs serve roots that clients reach directly (`s3://`, SERVE_ARTIFACTS=false);
+ * the model-version and logged-model file routes answer `presigned=true` with a presigned download.
  * Every path goes through src/artifacts/paths.ts before it touches storage.
  */
 import { onLoggedModel, onModel, onRun } from "../auth/access";
 import type { AppContext } from "../app-env";
 import { canonicalArtifactPath, joinArtifactPath, requireFilePath } from "../artifacts/paths";
 import { MlflowError, missingParameter } from "../errors";
-import { ListArtifacts, ListLoggedModelArtifacts } from "../protocol/artifacts";
-import { listArtifacts, loggedModelArtifactRoot, modelVersionArtifactPath, runArtifactRoot, storeFor, type ArtifactRoot } from "../services/artifacts";
+import { CreatePresignedDownloadUrl, CreatePresignedUploadUrl, ListArtifacts, ListLoggedModelArtifacts } from "../protocol/artifacts";
+import {
+  createPresignedDownload,
+  createPresignedUpload,
+  listArtifacts,
+  loggedModelArtifactRoot,
+  modelVersionArtifactPath,
+  runArtifactRoot,
+  storeFor,
+  type ArtifactRoot,
+} from "../services/artifacts";
+import { background } from "./background";
 import { route, rpc, withPathParams, type RequestScope } from "./route";
 
 /** MLflow's limit for the UI's upload-artifact. */
@@ -94,10 +108,15 @@ export const artifactRoutes = [
     request: async (c) => {
       const path = queryPath(c);
       if (path === undefined) throw missingParameter("path");
-      return { name: c.req.query("name"), version: c.req.query("version"), path, range: c.req.header("range") };
+      return { name: c.req.query("name"), version: c.req.query("version"), path, range: c.req.header("range"), presigned: c.req.query("presigned") === "true" };
     },
     access: (m) => onModel("read", m.name),
-    handle: async (m, r) => store(r).download(await modelVersionArtifactPath(r.db, r.config.artifacts, m.name, m.version, m.path), m.range),
+    handle: async (m, r) => {
+      const path = await modelVersionArtifactPath(r.db, r.config.artifacts, m.name, m.version, m.path);
+      // Reading a version is authorized on the registered model alone, presigned or not, as in MLflow.
+      if (m.presigned) return store(r).presignedDownload(requireFilePath(path));
+      return store(r).download(path, m.range);
+    },
   }),
 
   rpc({
@@ -115,13 +134,31 @@ export const artifactRoutes = [
     request: async (c) => {
       const raw = c.req.query("artifact_file_path");
       if (!raw) throw new MlflowError("BAD_REQUEST", 'Request must include the "artifact_file_path" query parameter.');
-      return { model_id: c.req.param("model_id") ?? "", path: canonicalArtifactPath(raw), range: c.req.header("range") };
+      return { model_id: c.req.param("model_id") ?? "", path: canonicalArtifactPath(raw), range: c.req.header("range"), presigned: c.req.query("presigned") === "true" };
     },
     access: (m) => onLoggedModel("read", m.model_id),
     handle: async (m, r) => {
       const root = await loggedModelArtifactRoot(r.db, r.config, m.model_id, enforcement(r));
-      return store(r).download(joinArtifactPath(root.storePath, m.path), m.range);
+      const path = joinArtifactPath(root.storePath, m.path);
+      if (m.presigned) return store(r).presignedDownload(requireFilePath(path));
+      return store(r).download(path, m.range);
     },
+  }),
+
+  rpc({
+    method: "POST",
+    path: "/artifacts/presigned-upload-url",
+    request: CreatePresignedUploadUrl,
+    access: (m) => (m.model_id ? onLoggedModel("update", m.model_id) : onRun("update", m.run_id)),
+    handle: (m, r) => createPresignedUpload(r.db, r.config, m, enforcement(r)),
+  }),
+
+  rpc({
+    method: "POST",
+    path: "/artifacts/presigned-download-url",
+    request: CreatePresignedDownloadUrl,
+    access: (m) => onRun("read", m.run_id),
+    handle: (m, r) => createPresignedDownload(r.db, r.config, m, enforcement(r)),
   }),
 
   rpc({
@@ -132,7 +169,7 @@ export const artifactRoutes = [
     access: (m) => onRun("update", m.run_id),
     handle: async (m, r) => {
       const root = await runArtifactRoot(r.db, r.config, m.run_id, enforcement(r));
-      await store(r).upload(joinArtifactPath(root.storePath, m.path), m.body, m.length);
+      await store(r).upload(joinArtifactPath(root.storePath, m.path), m.body, m.length, background(r));
       return new Response(null, { status: 200, headers: { "content-type": "application/json" } });
     },
   }),

@@ -20,6 +20,7 @@ import { decode } from "../protocol/http";
 import { AbortMultipartUpload, CompleteMultipartUpload, CreateMultipartUpload } from "../protocol/mlflow-artifacts";
 import type { Message } from "../protocol/message";
 import { storeFor } from "../services/artifacts";
+import { background } from "./background";
 import { route, type Method, type Reply, type RequestScope } from "./route";
 
 const PREFIXES = ["/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts"];
@@ -94,7 +95,7 @@ export const mlflowArtifactRoutes = [
     },
     "update",
     async (m, r) => {
-      await store(r).upload(m.path, m.body, m.length);
+      await store(r).upload(m.path, m.body, m.length, background(r));
       return {};
     },
   ),

@@ -38,11 +38,12 @@ function serverInfo(config: Config): Record<string, unknown> {
     // MLflow's limits for skill uploads (25 MiB decompressed, 10,000 files); reported for parity.
     skill_content_max_size: 25 * 1024 * 1024,
     skill_content_max_files: 10_000,
-    // Presigned-upload/-download endpoints for runs with direct (non-proxied) storage, and the
-    // registry's presigned model downloads, are not implemented.
-    presigned_upload_run_id_supported: false,
-    presigned_upload_model_id_supported: false,
-    model_artifact_presigned_downloads_supported: false,
+    // As in MLflow, these say the request contracts are served (artifacts/presigned-upload-url
+    // for runs and logged models, model-versions/get-artifact?presigned=true) whenever there is a
+    // store to sign for; each request still needs a root the URL can point into.
+    presigned_upload_run_id_supported: artifacts.s3 !== null,
+    presigned_upload_model_id_supported: artifacts.s3 !== null,
+    model_artifact_presigned_downloads_supported: artifacts.s3 !== null,
     features_enabled: { gateway: false, scheduled_issue_detection: false },
     tracking_auth: "",
     artifacts_presigned_only: false,

@@ -12,6 +12,8 @@ Environment:
   MLFLOW_REF_PG_URL         admin URL of the Postgres the reference server gets a fresh database in
                             (default postgresql://postgres:postgres@127.0.0.1:5432/postgres)
   MLFLOW3_BIN               the `mlflow` CLI of the 3.18 venv (default .venv/mlflow3/bin/mlflow)
+  EDGE_MLFLOW_S3_*          the local S3 store our server uses (ENDPOINT, BUCKET, REGION, ACCESS_KEY_ID,
+                            SECRET_ACCESS_KEY); default `npm run dev`'s store on 127.0.0.1:4569
 """
 
 from __future__ import annotations
@@ -27,6 +29,19 @@ os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "60")
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "true")
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+
+# The local S3 store behind our server (scripts/with-stack.mjs passes its settings; the defaults are
+# `npm run dev`'s). s3:// artifact roots in it are reached with boto3 by this client and by the
+# reference server (which inherits this environment), so both servers' presigned URLs point there.
+# Set unconditionally: the suites must never reach a real AWS account.
+S3_ENDPOINT = os.environ.get("EDGE_MLFLOW_S3_ENDPOINT", "http://127.0.0.1:4569").rstrip("/")
+S3_BUCKET = os.environ.get("EDGE_MLFLOW_S3_BUCKET", "mlflow-artifacts")
+os.environ["MLFLOW_S3_ENDPOINT_URL"] = S3_ENDPOINT
+os.environ["AWS_ACCESS_KEY_ID"] = os.environ.get("EDGE_MLFLOW_S3_ACCESS_KEY_ID", "S3RVER")
+os.environ["AWS_SECRET_ACCESS_KEY"] = os.environ.get("EDGE_MLFLOW_S3_SECRET_ACCESS_KEY", "S3RVER")
+os.environ["AWS_DEFAULT_REGION"] = os.environ.get("EDGE_MLFLOW_S3_REGION", "us-east-1")
+for _unset in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+    os.environ.pop(_unset, None)
 
 import contextlib  # noqa: E402
 import shutil  # noqa: E402
@@ -262,7 +277,9 @@ def client(server):
 def client_for(server: Server):
     from mlflow.tracking import MlflowClient
 
-    return MlflowClient(tracking_uri=server.url)
+    # The registry too: a registry URI left set globally (mlflow.set_registry_uri) must not send
+    # this client's registry calls to another server.
+    return MlflowClient(tracking_uri=server.url, registry_uri=server.url)
 
 
 def norm_value(v):
@@ -329,10 +346,13 @@ else:
 
 @contextlib.contextmanager
 def fluent(server):
-    """The fluent API and registry bound to one server, with no active run or experiment left behind."""
+    """The fluent API and registry bound to one server, with no active run or experiment left behind,
+    and the registry URI as it was before (set_registry_uri is global, env var included)."""
     import mlflow
     from mlflow.tracking import fluent as fl
+    from mlflow.tracking._model_registry import utils as registry_utils
 
+    previous_registry = (registry_utils._registry_uri, os.environ.get("MLFLOW_REGISTRY_URI"))
     mlflow.set_tracking_uri(server.url)
     mlflow.set_registry_uri(server.url)
     fl._active_experiment_id = None
@@ -342,3 +362,19 @@ def fluent(server):
         while mlflow.active_run() is not None:
             mlflow.end_run()
         fl._active_experiment_id = None
+        registry_utils._registry_uri = previous_registry[0]
+        if previous_registry[1] is None:
+            os.environ.pop("MLFLOW_REGISTRY_URI", None)
+        else:
+            os.environ["MLFLOW_REGISTRY_URI"] = previous_registry[1]
+
+
+def on_both(server, reference, flow):
+    """Runs ``flow(server)``; on the edge also on the reference, and requires equal results."""
+    result = flow(server)
+    if server.name != "reference":
+        expected = flow(reference)
+        from differential import diff_text
+
+        assert result == expected, "edge differs from reference:\n  " + "\n  ".join(diff_text(expected, result)[:40])
+    return result

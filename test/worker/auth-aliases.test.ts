@@ -13,6 +13,7 @@
 // GET requests carry query strings, whose parameters MLflow reads by snake_case name only; GET
 // bodies (which fetch cannot send) are covered in test/python/test_auth.py.
 import { beforeAll, describe, expect, it } from "vitest";
+import { CreatePresignedUploadUrl } from "../../src/protocol/artifacts";
 import { required, type Field, type Message } from "../../src/protocol/message";
 import { ROUTES } from "../../src/routes";
 import { ADMIN, authEnv, basic, client, ok, unique, type Client } from "./auth-helpers";
@@ -81,10 +82,15 @@ function filler(field: string, f: Field<unknown, boolean>): unknown {
   }
 }
 
+/** Messages that take exactly one of several locators (MLflow refuses both, 400): the others are left out. */
+const EXCLUSIVE = new Map<Message<unknown>, string[]>([[CreatePresignedUploadUrl as Message<unknown>, ["run_id", "model_id"]]]);
+
 function bodyFor(m: Message<unknown>, locator: string, value: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const body: Record<string, unknown> = {};
+  const excluded = EXCLUSIVE.get(m) ?? [];
   for (const [name, f] of Object.entries(m.fields)) {
     if (name === locator || name === "run_uuid") continue;
+    if (excluded.includes(name)) continue;
     const loc = locatorValue(name, own);
     body[name] = loc !== undefined ? loc : filler(name, f);
   }

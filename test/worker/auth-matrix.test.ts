@@ -26,6 +26,8 @@ interface Fx {
   run: string;
   model: string;
   loggedModel: string;
+  /** A run in an experiment whose artifacts live at an s3:// root (presigned transfers), holding file.txt. */
+  directRun: string;
   /** The user the call acts on, for the management API (not the caller). */
   other: string;
   freshExperiment(): Promise<string>;
@@ -79,6 +81,9 @@ const POLICY: Record<string, Policy> = {
     need: "read",
     call: (api, fx) => api.raw("GET", `/ajax-api/2.0/mlflow/logged-models/${fx.loggedModel}/artifacts/files`, { query: { artifact_file_path: "MLmodel" } }),
   },
+  // presigned transfers for roots clients reach directly (s3://, as under SERVE_ARTIFACTS=false)
+  "POST /artifacts/presigned-upload-url": { need: "update", call: (api, fx) => api.post("/artifacts/presigned-upload-url", { run_id: fx.directRun, path: "up.bin" }) },
+  "POST /artifacts/presigned-download-url": { need: "read", call: (api, fx) => api.post("/artifacts/presigned-download-url", { run_id: fx.directRun, path: "file.txt" }) },
   "POST /upload-artifact": { need: "update", call: (api, fx) => api.raw("POST", "/ajax-api/2.0/mlflow/upload-artifact", { query: { run_id: fx.run, path: "ui.txt" }, ...octet("ui") }) },
   // the management API: admins, or MANAGE on the resource, or the caller acting on themselves
   "POST /users/create": { need: "admin", call: (api) => api.post("/users/create", { username: unique("nu"), password: "matrix-password" }) },
@@ -308,9 +313,17 @@ beforeAll(async () => {
     ok(await admin.raw("PUT", `${A}/artifacts/${root}/MLmodel`, octet("flavors: {}")));
     return model.model_id as string;
   };
+  // An experiment created while not serving artifacts gets an s3:// root in the bucket.
+  const noServe = client(authEnv({ AUTH_DEFAULT_PERMISSION: "NO_PERMISSIONS", SERVE_ARTIFACTS: "false", DEFAULT_ARTIFACT_ROOT: "" }), basic(ADMIN.username, ADMIN.password));
+  const directExp = ok(await noServe.post("/experiments/create", { name: unique("mxd") })).body.experiment_id;
+  await grantRoles("experiment", directExp);
+  const directRunInfo = ok(await admin.post("/runs/create", { experiment_id: directExp, start_time: 1 })).body.run.info;
+  expect(directRunInfo.artifact_uri).toMatch(/^s3:\/\//);
+  ok(await admin.raw("PUT", `${A}/artifacts/${directExp}/${directRunInfo.run_id}/artifacts/file.txt`, octet("x")));
   fx = {
     exp,
     run,
+    directRun: directRunInfo.run_id,
     model: await newModelFx(run),
     loggedModel: await newLoggedModel(),
     other: await newUser(),

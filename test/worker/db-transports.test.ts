@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { databaseFailure, openDatabase, type DbSession } from "../../src/db/client";
 import { findExperimentById } from "../../src/db/experiments";
-import { arrayParam } from "../../src/db/sql-helpers";
+import { arrayParam } from "../../src/lib/sql";
 import { loadConfig, type Env } from "../../src/env";
 import { createApp } from "../../src/app";
 
