@@ -59,7 +59,7 @@ describe("a frozen database path", () => {
 });
 
 describe("a frozen artifact store", () => {
-  const artifact = "/api/2.0/mlflow-artifacts/artifacts/deadline-test/file.bin";
+  const artifact = "/api/2.0/mlflow-artifacts/artifacts/deadline-test/run/artifacts/file.bin";
 
   it("ends a download with 503 after the deadline", async () => {
     expectUnavailable(await call(FROZEN_STORAGE, "GET", artifact), /storage/i);
@@ -92,7 +92,7 @@ describe("a frozen artifact store", () => {
       },
     });
     const size = pieces.reduce((n, p) => n + p.byteLength, 0);
-    const path = `/api/2.0/mlflow-artifacts/artifacts/deadline-test/slow-${crypto.randomUUID()}.bin`;
+    const path = `/api/2.0/mlflow-artifacts/artifacts/deadline-test/run/artifacts/slow-${crypto.randomUUID()}.bin`;
     const put = await createApp().fetch(
       new Request(`http://localhost${path}`, { method: "PUT", body, headers: { "content-length": String(size) }, duplex: "half" } as RequestInit),
       { ...env, S3_TIMEOUT_MS: "300" },
@@ -106,7 +106,7 @@ describe("a frozen artifact store", () => {
   });
 
   it("ends a multipart upload's creation with 503 after the deadline", async () => {
-    const res = await call(FROZEN_STORAGE, "POST", "/api/2.0/mlflow-artifacts/mpu/create/deadline-test", JSON.stringify({ path: "big.bin", num_parts: 2 }), {
+    const res = await call(FROZEN_STORAGE, "POST", "/api/2.0/mlflow-artifacts/mpu/create/deadline-test/run/artifacts", JSON.stringify({ path: "big.bin", num_parts: 2 }), {
       "content-type": "application/json",
     });
     expectUnavailable(res, /storage/i);
