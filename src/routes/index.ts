@@ -8,6 +8,9 @@ import { experimentRoutes } from "./experiments";
 import { loggedModelRoutes } from "./logged-models";
 import { metricRoutes } from "./metrics";
 import { mlflowArtifactRoutes } from "./mlflow-artifacts";
+import { otlpRoutes } from "./otlp";
+import { traceRoutes } from "./traces";
+import { traceV2Routes } from "./traces-v2";
 import { modelVersionRoutes } from "./model-versions";
 import { registeredModelRoutes } from "./registered-models";
 import { runRoutes } from "./runs";
@@ -25,4 +28,7 @@ export const ROUTES: readonly RouteDef<never>[] = [
   ...loggedModelRoutes,
   ...registeredModelRoutes,
   ...modelVersionRoutes,
+  ...otlpRoutes,
+  ...traceRoutes,
+  ...traceV2Routes,
 ] as unknown as readonly RouteDef<never>[];
