@@ -42,7 +42,11 @@ function decodedAttributes(attributes: PyDict): PyDict {
   const out: PyDict = new Map();
   for (const [k, v] of attributes) {
     if (typeof v !== "string") out.set(k, v);
-    else out.set(k, v === "" ? null : (tryPyLoads(v) ?? v));
+    else if (v === "") out.set(k, null);
+    else {
+      const decoded = tryPyLoads(v);
+      out.set(k, decoded === undefined ? v : decoded);
+    }
   }
   return out;
 }
