@@ -42,6 +42,7 @@ function pyFloat(v: number): string {
   if (Number.isNaN(v)) return "NaN";
   if (v === Infinity) return "Infinity";
   if (v === -Infinity) return "-Infinity";
+  if (Object.is(v, -0)) return "-0.0";
   return pyFloatStr(v);
 }
 

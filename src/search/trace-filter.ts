@@ -184,10 +184,19 @@ function checkClause(parsed: TraceClause): TraceClause {
     if (!key) fail("Assessment field name cannot be empty");
     if (!ASSESSMENT_COMPARATORS.includes(comparator)) fail(`assessment.${key} comparator '${comparator}' not one of '${set(ASSESSMENT_COMPARATORS)}'`);
   }
-  const wantsList = comparator === "IN" || comparator === "NOT IN";
-  if (c.value.kind === "list" && !wantsList && c.value.values.length !== 1) fail(`Invalid comparator '${comparator}' for a list of values of ${type} '${key}'; use IN or NOT IN`);
+  return c;
+}
+
+/**
+ * A list must come with IN / NOT IN and the reverse. MLflow builds such clauses anyway and its
+ * query then fails in the database (a 500); we refuse them, except a one-element list, which
+ * Python reads as the plain string.
+ */
+function listShape(c: TraceClause): TraceClause {
+  const wantsList = c.comparator === "IN" || c.comparator === "NOT IN";
+  if (c.value.kind === "list" && !wantsList && c.value.values.length !== 1) fail(`Invalid comparator '${c.comparator}' for a list of values of ${c.type} '${c.key}'; use IN or NOT IN`);
   if (c.value.kind === "list" && !wantsList) return { ...c, value: { kind: "string", value: c.value.values[0]! } };
-  if (wantsList && c.value.kind !== "list") fail(`Invalid comparator '${comparator}' for a single value of ${type} '${key}'; use a parenthesised list`);
+  if (wantsList && c.value.kind !== "list") fail(`Invalid comparator '${c.comparator}' for a single value of ${c.type} '${c.key}'; use a parenthesised list`);
   return c;
 }
 
@@ -198,5 +207,6 @@ function checkClause(parsed: TraceClause): TraceClause {
 export function parseTraceFilter(filter: string | null | undefined): TraceClause[] {
   if (!filter) return [];
   const parsed = andedComparisons(filter, true, true).map(parseComparison).map(mapTraceKey);
-  return parsed.map(checkClause);
+  // MLflow's own checks run over every clause first, so they report the same first error.
+  return parsed.map(checkClause).map(listShape);
 }

@@ -24,7 +24,9 @@ export function parseTraceOrderBy(orderBy: readonly string[] | null | undefined)
   checkOrderByCount(list.length);
   const seen = new Set<string>();
   return list.map((entry) => {
-    const { identifier, ascending } = splitOrderBy(entry);
+    // A bare `timestamp` is a SQL type name, which MLflow's order_by check lets through by name.
+    const bare = /^timestamp(?:(\s+)(asc|desc))?$/i.exec(entry);
+    const { identifier, ascending } = bare && entry.startsWith("timestamp") ? { identifier: "timestamp", ascending: (bare[2] ?? "asc").toLowerCase() === "asc" } : splitOrderBy(entry);
     const { type, key } = mapTraceKey(traceIdentifier(identifier.trim(), ORDER_BY_ATTRIBUTES));
     if (type === "request_metadata" && (key === "mlflow.trace.tokenUsage" || key === "mlflow.trace.cost")) {
       fail(`Ordering by reserved metadata '${key}' is not supported because it is represented by multiple columns.`);
