@@ -9,6 +9,7 @@ import { loggedModelRoutes } from "./logged-models";
 import { metricRoutes } from "./metrics";
 import { mlflowArtifactRoutes } from "./mlflow-artifacts";
 import { otlpRoutes } from "./otlp";
+import { traceArtifactRoutes } from "./trace-artifact";
 import { traceRoutes } from "./traces";
 import { traceV2Routes } from "./traces-v2";
 import { modelVersionRoutes } from "./model-versions";
@@ -31,4 +32,5 @@ export const ROUTES: readonly RouteDef<never>[] = [
   ...otlpRoutes,
   ...traceRoutes,
   ...traceV2Routes,
+  ...traceArtifactRoutes,
 ] as unknown as readonly RouteDef<never>[];

@@ -19,7 +19,7 @@ export interface SpanSpec {
   events?: { name: string; timeNs: bigint; attributes?: Record<string, unknown> }[];
 }
 
-const bytes = (hex: string) => Uint8Array.from(hex.match(/../g)!.map((b) => parseInt(b, 16)));
+const bytes = (hex: string) => Uint8Array.from((hex.match(/../g) ?? []).map((b) => parseInt(b, 16)));
 
 function anyValue(v: unknown): object {
   if (typeof v === "string") return { value: { case: "stringValue", value: v } };
