@@ -10,7 +10,7 @@ import { EndTraceV2, SearchTracesV2, StartTraceV2, kvDict } from "../protocol/tr
 import { searchTraces } from "../services/trace-search";
 import { endTraceV2, startTraceV2 } from "../services/trace-start";
 import { getTraceInfo } from "../services/traces";
-import { pathParams, rpc, withPathParams } from "./route";
+import { pathParams, route, rpcPaths, withPathParams } from "./route";
 
 const readEndTrace = withPathParams(EndTraceV2, "request_id");
 
@@ -18,9 +18,10 @@ const readEndTrace = withPathParams(EndTraceV2, "request_id");
 const readRequestIdParam = pathParams("request_id");
 
 export const traceV2Routes = [
-  rpc({
+  route({
     method: "POST",
-    path: "/traces",
+    // Named by its full path: the v3 API has RPCs at the same relative path.
+    paths: rpcPaths("/traces", 2),
     request: StartTraceV2,
     access: (m) => onExperiment("update", m.experiment_id),
     handle: async (m, r) => {
@@ -29,9 +30,10 @@ export const traceV2Routes = [
     },
   }),
 
-  rpc({
+  route({
     method: "GET",
-    path: "/traces",
+    // Named by its full path: the v3 API has RPCs at the same relative path.
+    paths: rpcPaths("/traces", 2),
     request: SearchTracesV2,
     access: scoped("experiment"),
     handle: async (m, r) => {
@@ -41,9 +43,10 @@ export const traceV2Routes = [
     },
   }),
 
-  rpc({
+  route({
     method: "PATCH",
-    path: "/traces/:request_id",
+    // Named by its full path: the v3 API has RPCs at the same relative path.
+    paths: rpcPaths("/traces/:request_id", 2),
     request: readEndTrace,
     access: (m) => onTrace("update", m.request_id),
     handle: async (m, r) => {
@@ -52,9 +55,10 @@ export const traceV2Routes = [
     },
   }),
 
-  rpc({
+  route({
     method: "GET",
-    path: "/traces/:request_id/info",
+    // Named by its full path: the v3 API has RPCs at the same relative path.
+    paths: rpcPaths("/traces/:request_id/info", 2),
     request: readRequestIdParam,
     access: (m) => onTrace("read", m.request_id),
     handle: async (m, r) => ({ trace_info: traceInfoV2(await getTraceInfo(r.db, m.request_id)) }),
