@@ -54,6 +54,11 @@ if ! ./.venv/mlflow3/bin/python -c "import flask_wtf, mlflow_cf_access" 2>/dev/n
   ./.venv/mlflow3/bin/pip install -q flask-wtf
   ./.venv/mlflow3/bin/pip install -q --no-deps -e plugins/mlflow-cf-access
 fi
+# A plain OpenTelemetry SDK exporter for the trace tests (the version of the SDK mlflow pulled in).
+if ! ./.venv/mlflow3/bin/python -c "import opentelemetry.exporter.otlp.proto.http" 2>/dev/null; then
+  otel=$(./.venv/mlflow3/bin/python -c 'import importlib.metadata as m; print(m.version("opentelemetry-sdk"))')
+  ./.venv/mlflow3/bin/pip install -q "opentelemetry-exporter-otlp-proto-http==$otel"
+fi
 if ! has_version .venv/mlflow2 mlflow-skinny "$MLFLOW2"; then
   rm -rf .venv/mlflow2
   "$PY" -m venv .venv/mlflow2
