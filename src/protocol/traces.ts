@@ -20,13 +20,11 @@ import {
   type Check,
   type Infer,
 } from "./message";
-import { MlflowError } from "../errors";
+import { MlflowError, invalidParameterType } from "../errors";
 
 /** `_assert_less_than_or_equal(int(x), 500)`, MLflow's page cap for trace searches. */
 const atMost500: Check = ({ value, field }) => {
-  if (value !== undefined && value !== null && Number(value) > 500) {
-    throw MlflowError.invalidParameter(`Invalid value ${value} for parameter '${field}' supplied. See the API docs for more information about request parameters.`);
-  }
+  if (value !== undefined && value !== null && Number(value) > 500) throw invalidParameterType(field, value);
 };
 
 /** `_assert_map_key_present`: every entry of a key/value list names its key. */
