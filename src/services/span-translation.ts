@@ -109,6 +109,11 @@ const TRANSLATORS: Translator[] = [
   },
 ];
 
+// Each convention's keys in MLflow's order, flattened once (every stored span walks them).
+const INPUT_KEYS = TRANSLATORS.flatMap((t) => t.inputs ?? []);
+const OUTPUT_KEYS = TRANSLATORS.flatMap((t) => t.outputs ?? []);
+const TOOL_KEYS = TRANSLATORS.flatMap((t) => t.tools ?? []);
+
 /** `try_json_loads`: the decoded value, or the text itself when it is not JSON. */
 export function loadsOrSelf(text: string): PyValue {
   const v = tryPyLoads(text);
@@ -190,7 +195,9 @@ function tokenUsage(attrs: Map<string, string>): Map<string, PyValue> | null {
 function modelFromPayload(attrs: Map<string, string>): string | null {
   for (const key of [ATTR.inputs, ATTR.outputs]) {
     const raw = attrs.get(key);
-    if (!raw) continue;
+    // A dict with a "model" key spells it in its text (unless written with \u escapes): most
+    // payloads need no parse at all.
+    if (!raw || (!raw.includes('"model"') && !raw.includes("\\u"))) continue;
     const payload = tryPyLoads(raw);
     if (payload instanceof Map) {
       const model = payload.get("model");
@@ -216,8 +223,8 @@ export function translateForStorage(input: Map<string, string>): Map<string, str
   const addRaw = (key: string, value: string | null) => {
     if (!attrs.has(key) && value) attrs.set(key, value);
   };
-  addRaw(ATTR.inputs, firstValue(attrs, TRANSLATORS.flatMap((t) => t.inputs ?? [])));
-  addRaw(ATTR.outputs, firstValue(attrs, TRANSLATORS.flatMap((t) => t.outputs ?? [])));
+  addRaw(ATTR.inputs, firstValue(attrs, INPUT_KEYS));
+  addRaw(ATTR.outputs, firstValue(attrs, OUTPUT_KEYS));
   if (!attrs.has(ATTR.usage)) {
     const usage = tokenUsage(attrs);
     if (usage) attrs.set(ATTR.usage, pyDumps(usage));
@@ -226,7 +233,7 @@ export function translateForStorage(input: Map<string, string>): Map<string, str
     const format = TRANSLATORS.map((t) => t.messageFormat?.(attrs) ?? null).find((f) => f);
     if (format) attrs.set(ATTR.messageFormat, pyDumps(format));
   }
-  addRaw(ATTR.tools, firstValue(attrs, TRANSLATORS.flatMap((t) => t.tools ?? [])));
+  addRaw(ATTR.tools, firstValue(attrs, TOOL_KEYS));
   if (!attrs.has(ATTR.model)) {
     let model: PyValue = null;
     for (const t of TRANSLATORS) {
