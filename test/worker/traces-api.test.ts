@@ -59,6 +59,38 @@ describe("start_trace and OTLP", () => {
     expect([got.status, got.body.trace.spans.length]).toEqual([200, 1]);
   });
 
+  it("ends in the same trace when start_trace and span batches race each other", async () => {
+    const exp = await newExperiment();
+    for (let round = 0; round < 4; round++) {
+      const t = traceHex();
+      const child = (n: number): SpanSpec => ({ traceHex: t, spanHex: (0xb0 + n).toString(16).padStart(16, "0"), parentHex: "00000000000000a1", name: `c${n}`,
+        attributes: { "mlflow.chat.tokenUsage": '{"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}' } });
+      const results = await Promise.all([
+        v3.post("/traces", startBody(exp, t, { trace_metadata: { "mlflow.trace.sizeStats": '{"num_spans": 4}' } })),
+        postOtlp(body(protobufBody([child(1), child(2)])), { experimentId: exp }),
+        postOtlp(body(protobufBody([child(3)])), { experimentId: exp }),
+        postOtlp(body(protobufBody([root(t)])), { experimentId: exp }),
+      ]);
+      expect(results.map((r) => r.status), results.map((r) => r.text).join("\n")).toEqual([200, 200, 200, 200]);
+      const trace = (await v3.get("/traces/get", { trace_id: `tr-${t}` })).body.trace;
+      expect(trace.spans.map((x: any) => x.name).sort()).toEqual(["c1", "c2", "c3", "root"]);
+      expect(trace.trace_info.tags["mlflow.trace.spansLocation"]).toBe("TRACKING_STORE");
+      expect(trace.trace_info.trace_metadata["mlflow.trace.infoFinalized"]).toBe("true");
+      expect(trace.trace_info.trace_metadata["mlflow.trace.tokenUsage"]).toBeDefined();
+    }
+  });
+
+  it("refuses values that do not fit MLflow's columns, writing nothing", async () => {
+    const exp = await newExperiment();
+    const t = traceHex();
+    const res = await postOtlp(body(protobufBody([root(t, { attributes: { "mlflow.spanType": JSON.stringify("x".repeat(600)) } })])), { experimentId: exp });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect((await v3.get(`/traces/tr-${t}`)).status).toBe(404);
+    const longSession = await postOtlp(body(protobufBody([root(t, { attributes: { "session.id": "s".repeat(251) } })])), { experimentId: exp });
+    expect([longSession.status, longSession.body.message]).toEqual([400, "'Session ID' exceeds the maximum length of 250 characters"]);
+  });
+
   it("answers MLflow's errors for start_trace", async () => {
     const exp = await newExperiment();
     const missing = await v3.post("/traces", startBody("987654321", traceHex()));
