@@ -11,7 +11,7 @@
  *     between, nothing is written and the caller starts over; a trace created concurrently makes
  *     the insert fail whole with a unique violation, which the caller retries the same way.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { arrayParam } from "../lib/sql";
 
@@ -41,10 +41,17 @@ export interface IngestState {
 
 const big = (v: unknown): bigint => BigInt(String(v));
 
-export async function readIngestState(db: Db, traceIds: string[], recomputeIds: string[], experimentId: number | null): Promise<IngestState> {
-  const r = await db.execute<{ state: { experiment: { artifact_location: string | null } | null; traces: Record<string, unknown>[] } }>(sql`
-    select json_build_object(
-      'experiment', (select json_build_object('artifact_location', e.artifact_location) from experiments e where e.experiment_id = ${experimentId}::int),
+/** What log_spans decides on, as one JSON value (see IngestState). */
+export interface StateQuery {
+  traceIds: string[];
+  /** Traces whose stored usage/cost spans are needed (the batch carries usage or cost for them). */
+  recomputeIds: string[];
+  experimentId: number | null;
+}
+
+function stateSql(q: StateQuery): SQL {
+  return sql`json_build_object(
+      'experiment', (select json_build_object('artifact_location', e.artifact_location) from experiments e where e.experiment_id = ${q.experimentId}::int),
       'traces', (select coalesce(json_agg(json_build_object(
         'id', t.request_id, 'experiment_id', t.experiment_id::text, 'status', t.status,
         'timestamp_ms', t.timestamp_ms::text, 'execution_time_ms', t.execution_time_ms::text,
@@ -57,13 +64,17 @@ export async function readIngestState(db: Db, traceIds: string[], recomputeIds: 
         'has_user', exists (select 1 from trace_request_metadata m where m.request_id = t.request_id and m.key = 'mlflow.trace.user'),
         'spans_location', (select g.value from trace_tags g where g.request_id = t.request_id and g.key = 'mlflow.trace.spansLocation'),
         'version', t.xmin::text,
-        'usage_spans', case when t.request_id = any(${arrayParam(recomputeIds, "varchar")}) then
+        'usage_spans', case when t.request_id = any(${arrayParam(q.recomputeIds, "varchar")}) then
           (select coalesce(json_agg(json_build_array(s.span_id, s.parent_span_id, s.content)), '[]'::json) from spans s
            where s.trace_id = t.request_id
              and (strpos(s.content, '"mlflow.chat.tokenUsage"') > 0 or strpos(s.content, '"mlflow.llm.cost"') > 0))
           else '[]'::json end)), '[]'::json)
-        from trace_info t where t.request_id = any(${arrayParam(traceIds, "varchar")}))) as state`);
-  const state = r.rows[0]!.state;
+        from trace_info t where t.request_id = any(${arrayParam(q.traceIds, "varchar")})))`;
+}
+
+type StateJson = { experiment: { artifact_location: string | null } | null; traces: Record<string, unknown>[] };
+
+function parseState(state: StateJson): IngestState {
   const traces = new Map<string, ExistingTrace>();
   for (const t of state.traces) {
     traces.set(String(t.id), {
@@ -87,11 +98,16 @@ export async function readIngestState(db: Db, traceIds: string[], recomputeIds: 
   return { experiment: state.experiment ? { artifactLocation: state.experiment.artifact_location } : null, traces };
 }
 
+export async function readIngestState(db: Db, q: StateQuery): Promise<IngestState> {
+  const r = await db.execute<{ state: StateJson }>(sql`select ${stateSql(q)} as state`);
+  return parseState(r.rows[0]!.state);
+}
+
 /** A trace row's final values after this batch (MLflow's column names). */
 export interface TraceWrite {
   traceId: string;
-  /** Set for traces this batch creates: the mlflow.artifactLocation tag. */
-  artifactLocation: string | null;
+  /** Whether this batch creates the trace (its artifact-location tag is derived in SQL). */
+  created: boolean;
   timestampMs: bigint;
   /** `keep` leaves the stored duration alone. */
   executionTimeMs: bigint | null | "keep";
@@ -109,7 +125,11 @@ export interface TraceWrite {
 
 export interface IngestWrite {
   experimentId: number;
-  expected: { traceId: string; version: string }[];
+  /**
+   * The row versions read in step 1: the write applies only if the traces are still those. The
+   * optimistic form `"all-new"` applies only if none of the batch's traces exists yet.
+   */
+  expected: { traceId: string; version: string }[] | "all-new";
   traces: TraceWrite[];
   spans: {
     traceId: string; spanId: string; parentSpanId: string | null; name: string; type: string | null; status: string;
@@ -124,23 +144,20 @@ export interface IngestWrite {
 
 const col = <T>(rows: T[], f: (r: T) => unknown) => rows.map(f);
 
-/** Writes one batch; false when a trace changed since it was read (nothing written). */
-export async function writeIngest(db: Db, w: IngestWrite): Promise<boolean> {
-  const created = w.traces.filter((t) => t.artifactLocation !== null);
-  const updated = w.traces.filter((t) => t.artifactLocation === null);
+/**
+ * Writes one batch. Returns ok=false when a trace changed since it was read (or, for `all-new`,
+ * when some trace exists): nothing was written. With `state`, the answer also carries what step 1
+ * reads, from the same snapshot, so a refused optimistic write costs no extra round trip.
+ */
+export async function writeIngest(db: Db, w: IngestWrite, state?: StateQuery): Promise<{ ok: boolean; state?: IngestState }> {
+  const created = w.traces.filter((t) => t.created);
+  const updated = w.traces.filter((t) => !t.created);
   const tokenCol = (rows: TraceWrite[], i: number) => arrayParam(col(rows, (t) => t.tokens[i] ?? null), "bigint");
   const costCol = (rows: TraceWrite[], i: number) => arrayParam(col(rows, (t) => t.costs[i] ?? null), "float8");
   const execOf = (t: TraceWrite) => (t.executionTimeMs === "keep" ? null : t.executionTimeMs);
   const all = w.traces.map((t) => t.traceId);
-  const r = await db.execute<{ ok: boolean }>(sql`
-    with locked as (
-      select request_id, xmin::text as version from trace_info where request_id = any(${arrayParam(all, "varchar")}) for update
-    ),
-    guard as (
-      select count(*) = ${w.expected.length} and count(*) filter (where (request_id, version) in (
-        select * from unnest(${arrayParam(col(w.expected, (e) => e.traceId), "varchar")}, ${arrayParam(col(w.expected, (e) => e.version), "text")}))) = ${w.expected.length} as ok
-      from locked
-    ),
+  const r = await db.execute<{ ok: boolean; state: unknown }>(sql`
+    with ${guardSql(w.expected, all)},
     new_traces as (
       insert into trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status, request_preview, response_preview,
         db_payload_generation, trace_name, session_id, input_tokens, output_tokens, total_tokens, cache_read_input_tokens,
@@ -203,6 +220,13 @@ export async function writeIngest(db: Db, w: IngestWrite): Promise<boolean> {
         output_cost = excluded.output_cost, total_cost = excluded.total_cost, model_name = excluded.model_name, model_provider = excluded.model_provider
       returning 1
     ),
+    artifact_tags as (
+      insert into trace_tags (request_id, key, value)
+      select n.request_id, 'mlflow.artifactLocation',
+             regexp_replace(coalesce(e.artifact_location, ''), '/+$', '') || '/traces/' || n.request_id || '/artifacts'
+      from new_traces n, experiments e where e.experiment_id = ${w.experimentId}::int
+      returning 1
+    ),
     new_tags as (
       insert into trace_tags (request_id, key, value)
       select * from unnest(${arrayParam(col(w.tags, (t) => t.traceId), "varchar")}, ${arrayParam(col(w.tags, (t) => t.key), "varchar")},
@@ -226,9 +250,29 @@ export async function writeIngest(db: Db, w: IngestWrite): Promise<boolean> {
       on conflict do nothing
       returning 1
     )
-    select (select ok from guard) as ok,
-      (select count(*) from new_traces) + (select count(*) from changed_traces)
+    select (select ok from guard) as ok, ${state ? sql`${stateSql(state)}` : sql`null`} as state,
+      (select count(*) from new_traces) + (select count(*) from changed_traces) + (select count(*) from artifact_tags)
         + (select count(*) from moved_assessments) + (select count(*) from new_spans) + (select count(*) from new_tags)
         + (select count(*) from new_users) + (select count(*) from new_links) as written`);
-  return Boolean(r.rows[0]?.ok);
+  const row = r.rows[0]!;
+  return { ok: Boolean(row.ok), state: state ? parseState(row.state as unknown as StateJson) : undefined };
+}
+
+/**
+ * The write's condition. Against versions read: lock the rows and compare their xmin (any writer
+ * of a trace changes its row). All-new: no row exists in the snapshot (one created since makes
+ * the insert fail with a unique violation, and the caller starts over).
+ */
+function guardSql(expected: IngestWrite["expected"], all: string[]): SQL {
+  if (expected === "all-new") {
+    return sql`guard as (select not exists (select 1 from trace_info where request_id = any(${arrayParam(all, "varchar")})) as ok)`;
+  }
+  return sql`locked as (
+      select request_id, xmin::text as version from trace_info where request_id = any(${arrayParam(all, "varchar")}) for update
+    ),
+    guard as (
+      select count(*) = ${expected.length} and count(*) filter (where (request_id, version) in (
+        select * from unnest(${arrayParam(col(expected, (e) => e.traceId), "varchar")}, ${arrayParam(col(expected, (e) => e.version), "text")}))) = ${expected.length} as ok
+      from locked
+    )`;
 }

@@ -6,12 +6,14 @@
  * inputs and outputs, recomputes token usage and cost over all its spans, and is tagged
  * `mlflow.trace.spansLocation=TRACKING_STORE`. The whole batch lands, or nothing does.
  *
- * Costs two round trips (src/db/trace-ingest.ts); a concurrent writer of the same traces makes the
- * write find changed rows and the whole read-compute-write start over.
+ * Costs one round trip when every trace of the batch is new, two otherwise (src/db/trace-ingest.ts);
+ * a concurrent writer of the same traces makes the write find changed rows, and the whole
+ * read-compute-write starts over.
  */
 import type { Db } from "../db/client";
 import { readIngestState, writeIngest, type ExistingTrace, type IngestState, type IngestWrite, type TraceWrite } from "../db/trace-ingest";
 import { retryOnUniqueRace } from "../db/races";
+import { sqlState } from "../db/client";
 import { MlflowError } from "../errors";
 import { pyDumps, tryPyLoads, type PyValue } from "../lib/py-json";
 import { pyIntString } from "../lib/python-repr";
@@ -20,7 +22,7 @@ import { aggregateCost, aggregateUsage, costValue, tokenCount, COST_KEYS, TOKEN_
 import { jsonStringOrSelf, storedSpan, type StoredSpan } from "./span-rows";
 import { ATTR } from "./span-translation";
 import { truncatedPreview } from "./trace-preview";
-import { artifactLocationOf, TAG, validateTraceTag, validateTraceName, validateSessionId } from "./trace-rules";
+import { TAG, validateTraceTag, validateTraceName, validateSessionId } from "./trace-rules";
 
 const MAX_ATTEMPTS = 5;
 
@@ -109,7 +111,7 @@ function storedNodes(t: ExistingTrace, batchKeys: Set<string>, key: string): Agg
 }
 
 /** The final row values of one trace, as MLflow's Phase 5 update leaves them. */
-function traceWrite(b: TraceBatch, existing: ExistingTrace | undefined, artifactLocation: string | null): TraceWrite {
+function traceWrite(b: TraceBatch, existing: ExistingTrace | undefined): TraceWrite {
   // A created trace starts from the row MLflow inserts, then takes the same update.
   const base = existing ?? {
     status: b.rootStatus ?? "IN_PROGRESS",
@@ -126,7 +128,7 @@ function traceWrite(b: TraceBatch, existing: ExistingTrace | undefined, artifact
   const finalized = base.finalized && (b.usage !== null || b.cost !== null || b.sessionId !== null);
   const w: TraceWrite = {
     traceId: b.traceId,
-    artifactLocation,
+    created: existing === undefined,
     timestampMs: base.timestampMs,
     executionTimeMs: existing ? "keep" : base.executionTimeMs,
     status: base.status,
@@ -190,17 +192,33 @@ export async function logSpans(db: Db, location: string, spans: MlflowSpan[], ru
   if (batches.length === 0) return { completedTraceIds: completed };
   const canonical = pyIntString(location);
   const experimentId = canonical !== null && Math.abs(Number(canonical)) <= 2147483647 ? Number(canonical) : null;
-  const recompute = batches.filter((b) => b.usage || b.cost).map((b) => b.traceId);
-  const write = async (): Promise<boolean> => {
-    const state = await readIngestState(db, batches.map((b) => b.traceId), recompute, experimentId);
-    return writeIngest(db, plan(state));
+  const query = { traceIds: batches.map((b) => b.traceId), recomputeIds: batches.filter((b) => b.usage || b.cost).map((b) => b.traceId), experimentId };
+  // First round trip: the write as if every trace were new (the common case: a client's batch of
+  // finished traces), which also answers what a second, exact write needs when some exist.
+  const attempt = async (): Promise<boolean> => {
+    let state: IngestState | undefined;
+    if (experimentId !== null) {
+      try {
+        const optimistic = await writeIngest(db, planWrite(NO_TRACES, batches, location, experimentId, runId, completed), query);
+        if (optimistic.ok) return true;
+        state = optimistic.state;
+      } catch (e) {
+        // The experiment does not exist (foreign key): read, and planWrite reports it as MLflow does.
+        if (sqlState(e) !== FOREIGN_KEY_VIOLATION) throw e;
+      }
+    }
+    state ??= await readIngestState(db, query);
+    return (await writeIngest(db, planWrite(state, batches, location, experimentId, runId, completed))).ok;
   };
-  const plan = (state: IngestState): IngestWrite => planWrite(state, batches, location, experimentId, runId, completed);
-  for (let attempt = 1; ; attempt++) {
-    if (await retryOnUniqueRace(write)) return { completedTraceIds: completed };
-    if (attempt >= MAX_ATTEMPTS) throw new MlflowError("TEMPORARILY_UNAVAILABLE", "Traces are being written concurrently; retry.", { "retry-after": "1" });
+  for (let attempt_ = 1; ; attempt_++) {
+    if (await retryOnUniqueRace(attempt)) return { completedTraceIds: completed };
+    if (attempt_ >= MAX_ATTEMPTS) throw new MlflowError("TEMPORARILY_UNAVAILABLE", "Traces are being written concurrently; retry.", { "retry-after": "1" });
   }
 }
+
+const FOREIGN_KEY_VIOLATION = "23503";
+/** The state of a batch none of whose traces exists, in an experiment that does. */
+const NO_TRACES: IngestState = { experiment: { artifactLocation: null }, traces: new Map() };
 
 function planWrite(state: IngestState, batches: TraceBatch[], location: string, experimentId: number | null, runId: string | null, completed: string[]): IngestWrite {
   const missing = batches.filter((b) => !state.traces.has(b.traceId));
@@ -214,19 +232,19 @@ function planWrite(state: IngestState, batches: TraceBatch[], location: string, 
   if (blocked.length > 0) {
     throw new MlflowError("INVALID_STATE", `Cannot log spans because one or more traces are unavailable for DB-backed span writes: other=${blocked.join(", ")}`);
   }
-  const w: IngestWrite = { experimentId: experimentId!, expected: [], traces: [], spans: [], tags: [], users: [], runLinks: [], now: Date.now() };
+  const expected: { traceId: string; version: string }[] = [];
+  const w: IngestWrite = { experimentId: experimentId!, expected: state === NO_TRACES ? "all-new" : expected, traces: [], spans: [], tags: [], users: [], runLinks: [], now: Date.now() };
   for (const b of [...batches].sort((x, y) => (x.traceId < y.traceId ? -1 : 1))) {
     const existing = state.traces.get(b.traceId);
-    if (existing) w.expected.push({ traceId: b.traceId, version: existing.version });
-    const artifactLocation = existing ? null : artifactLocationOf(state.experiment!.artifactLocation, b.traceId);
-    const tw = traceWrite(b, existing, artifactLocation);
+    if (existing) expected.push({ traceId: b.traceId, version: existing.version });
+    const tw = traceWrite(b, existing);
     const finalized = (existing?.finalized ?? false) && (b.usage !== null || b.cost !== null || b.sessionId !== null);
     setAnalytics(tw, b, existing, finalized, new Set(b.spans.map((s) => s.row.spanId)));
     w.traces.push(tw);
     const spanRows = new Map(b.spans.map((s) => [s.row.spanId, s.row]));
     for (const row of spanRows.values()) w.spans.push({ ...row, experimentId: Number(existing?.experimentId ?? experimentId) });
+    // (A created trace's mlflow.artifactLocation tag is derived from its experiment in SQL.)
     const tags = new Map<string, string>();
-    if (artifactLocation) tags.set(TAG.artifactLocation, artifactLocation);
     tags.set(TAG.spansLocation, "TRACKING_STORE");
     for (const [key, value] of b.resource ?? []) {
       if (key.startsWith("telemetry.sdk.") || key.startsWith("mlflow.")) continue;
