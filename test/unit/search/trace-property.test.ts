@@ -37,9 +37,10 @@ const clause: fc.Arbitrary<Case> = fc.oneof(
     filter: `span.${r.key} ${r.op} '${r.value}'`,
     clause: { type: "span" as const, key: r.key, comparator: r.op, value: r.value },
   })),
-  fc.record({ key: word, n: fc.double({ min: -1e6, max: 1e6, noNaN: true }), op: fc.constantFrom("<", "<=", ">", ">=") }).map((r) => ({
-    filter: `feedback.\`${r.key}\` ${r.op} ${Number.isInteger(r.n) ? r.n : r.n.toFixed(3)}`,
-    clause: { type: "feedback" as const, key: r.key, comparator: r.op, value: Number.isInteger(r.n) ? r.n : Number(r.n.toFixed(3)) },
+  // `+ 0` turns -0 into 0: the printed "0" parses back as 0, and toEqual tells the two apart.
+  fc.record({ key: word, n: fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((n) => Number(n.toFixed(3)) + 0), op: fc.constantFrom("<", "<=", ">", ">=") }).map((r) => ({
+    filter: `feedback.\`${r.key}\` ${r.op} ${r.n}`,
+    clause: { type: "feedback" as const, key: r.key, comparator: r.op, value: r.n },
   })),
 );
 
