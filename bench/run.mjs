@@ -56,7 +56,7 @@ async function once(server, r) {
   }
   const res = await fetch(new URL(r.path, server.url), {
     method: r.method,
-    headers: r.body !== undefined ? { "content-type": "application/json" } : {},
+    headers: { ...(r.body !== undefined ? { "content-type": "application/json" } : {}), ...r.headers },
     body: r.body,
   });
   return { status: res.status, text: await res.text() };

@@ -55,11 +55,25 @@ if ! ./.venv/mlflow3/bin/python -c "import flask_wtf, mlflow_cf_access, boto3" 2
   ./.venv/mlflow3/bin/pip install -q flask-wtf boto3
   ./.venv/mlflow3/bin/pip install -q --no-deps -e plugins/mlflow-cf-access
 fi
+# A plain OpenTelemetry SDK exporter for the trace tests (the version of the SDK mlflow pulled in).
+if ! ./.venv/mlflow3/bin/python -c "import opentelemetry.exporter.otlp.proto.http" 2>/dev/null; then
+  otel=$(./.venv/mlflow3/bin/python -c 'import importlib.metadata as m; print(m.version("opentelemetry-sdk"))')
+  ./.venv/mlflow3/bin/pip install -q "opentelemetry-exporter-otlp-proto-http==$otel"
+fi
 if ! has_version .venv/mlflow2 mlflow-skinny "$MLFLOW2"; then
   rm -rf .venv/mlflow2
   "$PY" -m venv .venv/mlflow2
   ./.venv/mlflow2/bin/pip install -q --upgrade pip >/dev/null
   ./.venv/mlflow2/bin/pip install -q "mlflow-skinny==$MLFLOW2" pytest requests
+fi
+# mlflow-skinny 2.22's span processor predates OpenTelemetry SDK 1.34 (it does not initialise the
+# `_shutdown` flag newer SDKs read), so 2.x tracing needs the SDK of its time.
+if ! ./.venv/mlflow2/bin/python - <<'PYEOF' 2>/dev/null
+import importlib.metadata as m, sys
+sys.exit(0 if m.version("opentelemetry-sdk") == "1.33.1" else 1)
+PYEOF
+then
+  ./.venv/mlflow2/bin/pip install -q "opentelemetry-sdk==1.33.1" "opentelemetry-api==1.33.1" 2>&1 | grep -v "dependency resolver\|incompatible" || true
 fi
 ./.venv/mlflow3/bin/python -c "import mlflow; print('mlflow', mlflow.__version__, 'ready in .venv/mlflow3')"
 ./.venv/mlflow2/bin/python -c "import mlflow; print('mlflow', mlflow.__version__, 'ready in .venv/mlflow2')"

@@ -4,6 +4,7 @@
 import { artifactScenario } from "./artifact-bench.mjs";
 import { distanceScenario } from "./distance-bench.mjs";
 import { uiScenario } from "./ui-bench.mjs";
+import { traceScenarios } from "./trace-bench.mjs";
 
 const API = "/api/2.0/mlflow";
 const ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
@@ -166,6 +167,7 @@ export function scenarios({ full }) {
     artifact("PUT", 100 * MiB, { concurrency: full ? undefined : [1] }),
     artifact("GET", 100 * MiB, { concurrency: full ? undefined : [1] }),
   ];
+  list.push(...traceScenarios());
   if (full) list.push(artifact("PUT", 1 << 30, { concurrency: [1] }), artifact("GET", 1 << 30, { concurrency: [1] }));
   // Scenarios with their own measurement and table (issue 4's artifact paths, issue 6's UI, issue
   // 14's database distance).

@@ -8,6 +8,10 @@ import { experimentRoutes } from "./experiments";
 import { loggedModelRoutes } from "./logged-models";
 import { metricRoutes } from "./metrics";
 import { mlflowArtifactRoutes } from "./mlflow-artifacts";
+import { otlpRoutes } from "./otlp";
+import { traceArtifactRoutes } from "./trace-artifact";
+import { traceRoutes } from "./traces";
+import { traceV2Routes } from "./traces-v2";
 import { modelVersionRoutes } from "./model-versions";
 import { registeredModelRoutes } from "./registered-models";
 import { runRoutes } from "./runs";
@@ -25,4 +29,8 @@ export const ROUTES: readonly RouteDef<never>[] = [
   ...loggedModelRoutes,
   ...registeredModelRoutes,
   ...modelVersionRoutes,
+  ...otlpRoutes,
+  ...traceRoutes,
+  ...traceV2Routes,
+  ...traceArtifactRoutes,
 ] as unknown as readonly RouteDef<never>[];

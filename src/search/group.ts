@@ -12,8 +12,11 @@ export type Node =
   | { kind: "tok"; tok: Token; text: string }
   | { kind: "paren"; text: string }
   | { kind: "ident"; text: string }
-  /** `lhs op rhs`; for IS [NOT] NULL there is no rhs. `op` is normalised upper-case. */
-  | { kind: "cmp"; lhs: Node; op: string; rhs: Node | null; text: string };
+  /**
+   * `lhs op rhs`; for IS [NOT] NULL there is no rhs. `op` is normalised upper-case; `opText` is
+   * the operator as written (the trace grammar checks some comparators before upper-casing).
+   */
+  | { kind: "cmp"; lhs: Node; op: string; rhs: Node | null; text: string; opText?: string };
 
 const isWs = (n: Node) => n.kind === "tok" && n.tok.kind === "ws";
 
@@ -137,7 +140,7 @@ function groupComparisons(nodes: Node[]): Node[] {
         const lhs = out[p]!;
         const text = out.slice(p).map((x) => x.text).join("") + join(nodes, i, nx);
         out.splice(p);
-        out.push({ kind: "cmp", lhs, op: n.tok.norm, rhs: nodes[nx]!, text });
+        out.push({ kind: "cmp", lhs, op: n.tok.norm, opText: n.tok.text, rhs: nodes[nx]!, text });
         i = nx;
         continue;
       }
@@ -172,6 +175,8 @@ export function groupTokens(input: string, tokens: Token[]): Node[] {
   return groupAliases(groupComparisons(groupTypecasts(groupIdentifiers(groupParens(input, tokens)))));
 }
 
+const NUMERIC_CMP = new Set([">", ">=", "!=", "=", "<", "<="]);
+
 const isKw = (n: Node | undefined, norm: string) => !!n && n.kind === "tok" && n.tok.kind === "keyword" && n.tok.norm === norm;
 
 /**
@@ -179,7 +184,7 @@ const isKw = (n: Node | undefined, norm: string) => !!n && n.kind === "tok" && n
  * comparisons. Mirrors MLflow's windowed scan: once it meets an identifier it consumes three
  * (or four) nodes at a time, whether or not they end up forming a comparison.
  */
-export function joinKeywordComparisons(all: Node[]): Node[] {
+export function joinKeywordComparisons(all: Node[], traces = false): Node[] {
   const nodes = all.filter((n) => !isWs(n));
   const out: Node[] = [];
   let i = 0;
@@ -188,6 +193,18 @@ export function joinKeywordComparisons(all: Node[]): Node[] {
     if (nodes.length - i < 3) {
       out.push(...nodes.slice(i));
       break;
+    }
+    // Trace filters: a bare `timestamp` is a SQL type name, not an identifier, so MLflow pairs it
+    // with a numeric comparator and an integer itself; otherwise the three tokens are invalid, and
+    // (MLflow's scan falling through) `timestamp` is listed once more.
+    if (traces && first.kind === "tok" && first.tok.kind === "keyword" && first.tok.text === "timestamp") {
+      const second = nodes[i + 1]!;
+      const third = nodes[i + 2]!;
+      i += 3;
+      if (second.kind === "tok" && second.tok.kind === "cmp" && NUMERIC_CMP.has(second.tok.text) && isTok(third, "integer")) {
+        out.push({ kind: "cmp", lhs: { kind: "ident", text: first.text }, op: second.tok.norm, opText: second.tok.text, rhs: third, text: [first, second, third].map((n) => n.text).join(" ") });
+      } else out.push(first, second, third, first);
+      continue;
     }
     if (first.kind !== "ident") {
       out.push(first);
@@ -199,7 +216,7 @@ export function joinKeywordComparisons(all: Node[]): Node[] {
     i += 3;
     const text = [first, second, third].map((n) => n.text).join(" ");
     if (isKw(second, "IN") && third.kind === "paren") {
-      out.push({ kind: "cmp", lhs: first, op: "IN", rhs: third, text });
+      out.push({ kind: "cmp", lhs: first, op: "IN", opText: second.text, rhs: third, text });
       continue;
     }
     if (isKw(second, "IS") && isKw(third, "NULL")) {

@@ -41,7 +41,7 @@ const NOT_LETTER_AHEAD = String.raw`(?![_A-ZÀ-Ü])`;
  * vocabulary (`parameter.1a` fails in MLflow because PARAMETER is a keyword when no name follows
  * the period). Every other bare word behaves as a name; that only ever changes error wording.
  */
-const KEYWORDS = new Set(["AND", "OR", "IN", "IS", "NULL", "NOT", "CASE", "VALUES", "USING", "FROM", "AS", "BETWEEN", "SELECT", "WHERE", "PARAMETER", "PARAMETERS", "TIMESTAMP"]);
+const KEYWORDS = new Set(["AND", "OR", "IN", "IS", "NULL", "NOT", "TRUE", "FALSE", "TEXT", "CASE", "VALUES", "USING", "FROM", "AS", "BETWEEN", "SELECT", "WHERE", "PARAMETER", "PARAMETERS", "TIMESTAMP"]);
 
 type Rule = [RegExp, TokenKind | "word"];
 

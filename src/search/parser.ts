@@ -198,13 +198,13 @@ function parseComparison(d: Dialect, c: Extract<Node, { kind: "cmp" }>): RawClau
  * its AND-ed comparisons (one statement only; anything but comparisons and AND refused; at most
  * MAX_FILTER_CLAUSES). `quoteInvalid` renders refused pieces as the grammar's MLflow message does.
  */
-export function andedComparisons(filter: string, quoteInvalid: boolean): Extract<Node, { kind: "cmp" }>[] {
+export function andedComparisons(filter: string, quoteInvalid: boolean, traces = false): Extract<Node, { kind: "cmp" }>[] {
   const tokens = tokenize(filter);
   const semi = tokens.findIndex((t) => t.kind === "punct" && t.text === ";");
   if (semi >= 0 && tokens.slice(semi + 1).some((t) => t.kind !== "ws")) {
     fail(`Search filter contained multiple expression ${pyRepr(filter)}. Provide AND-ed expression list.`);
   }
-  const nodes = joinKeywordComparisons(groupTokens(filter, tokens));
+  const nodes = joinKeywordComparisons(groupTokens(filter, tokens), traces);
   const invalid = nodes.filter((n) => n.kind !== "cmp" && !(n.kind === "tok" && n.tok.kind === "keyword" && n.tok.norm === "AND"));
   if (invalid.length > 0) {
     fail(`Invalid clause(s) in filter string: ${invalid.map((n) => (quoteInvalid ? `'${n.text}'` : n.text)).join(", ")}`);

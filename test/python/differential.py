@@ -19,12 +19,14 @@ A *case* is a list of *steps*; a step is a dict:
   edge_check            callable(requests.Response) with assertions for our server
   compare               False: do not compare this step's answers (its checks still run)
 
-``${name}`` is a fresh unique string per server per case (use it for experiment names) and
+``${name}`` is a fresh unique string per server per case (use it for experiment names), ``${hex}``
+and ``${hex2}`` fresh 32-hex ids (for trace ids), and
 ``${P}`` is the API prefix the case is run under.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
@@ -175,7 +177,10 @@ def normalise(step: dict, resp: requests.Response, ctx: dict) -> dict:
 def run_case(base_url: str, steps: list[dict], prefix: str) -> list[tuple[dict, requests.Response, dict]]:
     """Runs every step; returns (step, response, normalised answer) triples. Stops at the first
     step whose status is not the one a later step needs (a failed `save`)."""
-    ctx: dict = {"name": f"diff-{uuid.uuid4().hex[:12]}", "P": prefix}
+    # `hex`/`hex2`: fresh 32-hex ids (trace ids) per server per case.
+    ctx: dict = {"name": f"diff-{uuid.uuid4().hex[:12]}", "hex": uuid.uuid4().hex, "hex2": uuid.uuid4().hex, "P": prefix}
+    for key in ("hex", "hex2"):  # their base64 forms, as span ids travel in OTLP JSON
+        ctx[key + "_b64"] = base64.b64encode(bytes.fromhex(ctx[key])).decode()
     results = []
     for step in steps:
         resp = send(base_url, step, ctx)

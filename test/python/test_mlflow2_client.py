@@ -118,3 +118,45 @@ def test_v2_delete_restore(server):
     c.restore_experiment(eid)
     c.rename_experiment(eid, unique_name("v2renamed"))
     assert c.get_experiment(eid).lifecycle_stage == "active"
+
+
+# ------------------------------------------------------------------------------------------
+# Tracing with the 2.x client: the legacy v2 trace API (StartTrace, EndTrace) and traces.json
+# uploaded through the artifact proxy.
+
+
+@mlflow.trace
+def _traced(x):
+    with mlflow.start_span("inner") as span:
+        span.set_inputs({"x": x})
+        span.set_outputs({"y": x + 1})
+    mlflow.update_current_trace(tags={"client": "2.x"})
+    return x + 1
+
+
+def test_v2_client_tracing(server, reference):
+    def flow(srv):
+        import time
+
+        with fluent(srv):
+            exp = mlflow.set_experiment(unique_name("v2-traces"))
+            assert _traced(1) == 2
+            trace_id = mlflow.get_last_active_trace().info.request_id
+            time.sleep(1)
+            trace = mlflow.get_trace(trace_id)
+            found = mlflow.search_traces(experiment_ids=[exp.experiment_id], return_type="list") if "return_type" in mlflow.search_traces.__code__.co_varnames else None
+            client = mlflow.MlflowClient(srv.url)
+            client.set_trace_tag(trace_id, "k", "v")
+            tags = dict(client.get_trace(trace_id).info.tags)
+            deleted = client.delete_traces(exp.experiment_id, request_ids=[trace_id])
+        tags.pop("mlflow.artifactLocation")
+        return {
+            "status": str(trace.info.status),
+            "spans": [(s.name, s.inputs, s.outputs) for s in trace.data.spans],
+            "found": len(found) if found is not None else None,
+            "tags": tags,
+            "deleted": deleted,
+        }
+
+    result = on_both(server, reference, flow)
+    assert result["spans"][1] == ("inner", {"x": 1}, {"y": 2}) and result["deleted"] == 1

@@ -45,7 +45,52 @@ const octet = (body: string) => ({ body, headers: { "content-type": "application
 const file = (fx: Fx, name = "file.txt") => `${fx.exp}/${fx.run}/artifacts/${name}`;
 const lm = (fx: Fx, rest = "") => `/api/2.0/mlflow/logged-models/${fx.loggedModel}${rest}`;
 
+/** A trace in the fixture experiment, created by the admin (its spans too, so reads find them). */
+async function newTrace(fx: Fx): Promise<string> {
+  const hex = crypto.randomUUID().replace(/-/g, "");
+  const location = { type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: fx.exp } };
+  ok(await admin.raw("POST", "/api/3.0/mlflow/traces", { body: { trace: { trace_info: { trace_id: `tr-${hex}`, trace_location: location, request_time: "2024-01-01T00:00:00Z", state: "OK" } } } }));
+  ok(await admin.raw("POST", "/v1/traces", { headers: { "content-type": "application/json", "x-mlflow-experiment-id": fx.exp }, body: otlpJson(hex) }));
+  return `tr-${hex}`;
+}
+const otlpJson = (hex: string) => JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: hex, spanId: "00000000000000a1", name: "root", startTimeUnixNano: "1", endTimeUnixNano: "2" }] }] }] });
+const T = "/api/3.0/mlflow/traces";
+
 const POLICY: Record<string, Policy> = {
+  // traces: access follows the trace's experiment
+  "POST /v1/traces": { need: "update", call: (api, fx) => api.raw("POST", "/v1/traces", { headers: { "content-type": "application/json", "x-mlflow-experiment-id": fx.exp }, body: otlpJson(crypto.randomUUID().replace(/-/g, "")) }) },
+  "POST /traces": {
+    need: "update",
+    call: (api, fx) => api.raw("POST", T, { body: { trace: { trace_info: { trace_id: `tr-${crypto.randomUUID().replace(/-/g, "")}`, trace_location: { mlflow_experiment: { experiment_id: fx.exp } }, request_time: "2024-01-01T00:00:00Z", state: "OK" } } } }),
+  },
+  "GET /traces/get": { need: "read", call: async (api, fx) => api.raw("GET", `${T}/get`, { query: { trace_id: await newTrace(fx) } }) },
+  "GET /traces/batchGet": { need: "read", call: async (api, fx) => api.raw("GET", `${T}/batchGet`, { query: { trace_ids: [await newTrace(fx)] } }) },
+  "POST /traces/batchGetInfos": { need: "read", call: async (api, fx) => api.raw("POST", `${T}/batchGetInfos`, { body: { trace_ids: [await newTrace(fx)] } }) },
+  "POST /traces/search": { need: "any", call: (api, fx) => api.raw("POST", `${T}/search`, { body: { locations: [{ mlflow_experiment: { experiment_id: fx.exp } }] } }) },
+  "GET /traces/:trace_id": { need: "read", call: async (api, fx) => api.raw("GET", `${T}/${await newTrace(fx)}`) },
+  "PATCH /api/2.0/mlflow/traces/:trace_id/tags": { need: "update", call: async (api, fx) => api.patch(`/traces/${await newTrace(fx)}/tags`, { key: "k", value: "v" }) },
+  "DELETE /api/2.0/mlflow/traces/:trace_id/tags": {
+    need: "update",
+    call: async (api, fx) => {
+      const id = await newTrace(fx);
+      ok(await admin.patch(`/traces/${id}/tags`, { key: "k", value: "v" }));
+      return api.delete(`/traces/${id}/tags`, { key: "k" });
+    },
+  },
+  "POST /api/2.0/mlflow/traces/delete-traces": { need: "delete", call: async (api, fx) => api.post("/traces/delete-traces", { experiment_id: fx.exp, request_ids: [await newTrace(fx)] }) },
+  "POST /traces/link-to-run": { need: "update", call: async (api, fx) => api.post("/traces/link-to-run", { trace_ids: [await newTrace(fx)], run_id: fx.run }) },
+  "POST /traces/link-prompts": { need: "update", call: async (api, fx) => api.post("/traces/link-prompts", { trace_id: await newTrace(fx), prompt_versions: [{ name: "p", version: "1" }] }) },
+  "POST /api/2.0/mlflow/traces": { need: "update", call: (api, fx) => api.post("/traces", { experiment_id: fx.exp, timestamp_ms: 1 }) },
+  "GET /api/2.0/mlflow/traces": { need: "any", call: (api, fx) => api.get("/traces", { experiment_ids: [fx.exp] }) },
+  "PATCH /api/2.0/mlflow/traces/:request_id": {
+    need: "update",
+    call: async (api, fx) => {
+      const id = ok(await admin.post("/traces", { experiment_id: fx.exp, timestamp_ms: 1 })).body.trace_info.request_id;
+      return api.patch(`/traces/${id}`, { timestamp_ms: 2, status: "OK" });
+    },
+  },
+  "GET /api/2.0/mlflow/traces/:request_id/info": { need: "read", call: async (api, fx) => api.get(`/traces/${await newTrace(fx)}/info`) },
+  "GET /ajax-api/2.0/mlflow/get-trace-artifact": { need: "read", call: async (api, fx) => api.raw("GET", "/ajax-api/2.0/mlflow/get-trace-artifact", { query: { request_id: await newTrace(fx) } }) },
   "GET /health": { need: "any", call: (api) => api.raw("GET", "/health") },
   "GET /version": { need: "any", call: (api) => api.raw("GET", "/version") },
   "GET /server-info": { need: "any", call: (api) => api.raw("GET", "/api/3.0/mlflow/server-info") },
