@@ -11,6 +11,7 @@ import { mlflowArtifactRoutes } from "./mlflow-artifacts";
 import { modelVersionRoutes } from "./model-versions";
 import { registeredModelRoutes } from "./registered-models";
 import { runRoutes } from "./runs";
+import { scorerRoutes } from "./scorers";
 import { serverRoutes } from "./server";
 import { userRoutes } from "./users";
 
@@ -25,4 +26,6 @@ export const ROUTES: readonly RouteDef<never>[] = [
   ...loggedModelRoutes,
   ...registeredModelRoutes,
   ...modelVersionRoutes,
+  // GenAI: scorers, evaluation datasets, webhooks
+  ...scorerRoutes,
 ] as unknown as readonly RouteDef<never>[];
