@@ -5,6 +5,7 @@
 import type { RouteDef } from "./route";
 import { artifactRoutes } from "./artifacts";
 import { experimentRoutes } from "./experiments";
+import { datasetRoutes } from "./genai-datasets";
 import { loggedModelRoutes } from "./logged-models";
 import { metricRoutes } from "./metrics";
 import { mlflowArtifactRoutes } from "./mlflow-artifacts";
@@ -28,4 +29,5 @@ export const ROUTES: readonly RouteDef<never>[] = [
   ...modelVersionRoutes,
   // GenAI: scorers, evaluation datasets, webhooks
   ...scorerRoutes,
+  ...datasetRoutes,
 ] as unknown as readonly RouteDef<never>[];

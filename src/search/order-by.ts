@@ -64,7 +64,7 @@ export function shlexSplit(s: string): string[] | null {
   return out;
 }
 
-function splitOrderBy(orderBy: string): { identifier: string; ascending: boolean } {
+export function splitOrderBy(orderBy: string): { identifier: string; ascending: boolean } {
   const cannotParse = () => fail(`Invalid order_by clause '${orderBy}'. Could not be parsed.`);
   const nodes = groupTokens(orderBy, tokenize(orderBy));
   if (nodes.length !== 1 || nodes[0]!.kind !== "ident") cannotParse();
