@@ -6,6 +6,7 @@ import { defineConfig } from "vitest/config";
 import { jwksServerConfig } from "./test/worker/auth-jwks-server.mjs";
 import { testDatabase } from "./test/worker/test-database.mjs";
 import { testS3 } from "./test/worker/test-s3.mjs";
+import { webhookReceiverConfig } from "./test/worker/webhook-receiver.mjs";
 
 const db = testDatabase();
 const s3 = testS3();
@@ -22,13 +23,20 @@ export default defineConfig({
           ...s3.bindings,
           // Only the auth tests read it: where test/worker/auth-jwks-server.mjs serves their JWKS.
           AUTH_TEST_JWKS_BASE: jwksServerConfig().base,
+          // Webhooks: the tests' receiver is on loopback (MLflow's MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS
+          // and ALLOWED_SCHEMES, for tests only), a fixed test key for secrets, and a stand-in resolver.
+          WEBHOOK_TEST_RECEIVER: webhookReceiverConfig().base,
+          WEBHOOK_ALLOW_PRIVATE_IPS: "true",
+          WEBHOOK_ALLOWED_SCHEMES: "http,https",
+          WEBHOOK_SECRET_ENCRYPTION_KEY: "dGVzdC1rZXktZm9yLXdlYmhvb2stc2VjcmV0cy0zMmI=",
+          WEBHOOK_DNS_RESOLVER: `${webhookReceiverConfig().base}/dns-query`,
         },
       },
     }),
   ],
   test: {
     include: ["test/worker/**/*.test.ts"],
-    globalSetup: ["./test/worker/global-setup.mjs", "./test/worker/auth-jwks-server.mjs"],
+    globalSetup: ["./test/worker/global-setup.mjs", "./test/worker/auth-jwks-server.mjs", "./test/worker/webhook-receiver.mjs"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

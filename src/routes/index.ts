@@ -15,6 +15,7 @@ import { runRoutes } from "./runs";
 import { scorerRoutes } from "./scorers";
 import { serverRoutes } from "./server";
 import { userRoutes } from "./users";
+import { webhookRoutes } from "./webhooks";
 
 export const ROUTES: readonly RouteDef<never>[] = [
   ...serverRoutes,
@@ -30,4 +31,5 @@ export const ROUTES: readonly RouteDef<never>[] = [
   // GenAI: scorers, evaluation datasets, webhooks
   ...scorerRoutes,
   ...datasetRoutes,
+  ...webhookRoutes,
 ] as unknown as readonly RouteDef<never>[];
