@@ -4,6 +4,7 @@
 // proxy, the S3 server and `wrangler dev`. The command gets EDGE_MLFLOW_URL,
 // EDGE_MLFLOW_DATABASE_URL and the S3 settings in its environment. Exits with the command's status.
 import { spawn } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,7 +27,16 @@ async function main() {
   const proxy = await startWsProxy({ port: PORTS.proxy });
   const s3Dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mlflow-s3-"));
   const s3 = await startS3({ port: PORTS.s3, dir: s3Dir });
-  const vars = localWorkerVars({ databaseUrl, proxy, s3 });
+  // Webhooks: the suites' receivers listen on loopback (MLflow's development settings), and our
+  // server and the reference (conftest.py passes this environment on) share one secret key, so
+  // each reads the other's encrypted webhook secrets.
+  const webhookKey = process.env.MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY ?? crypto.randomBytes(32).toString("base64url") + "=";
+  const vars = {
+    ...localWorkerVars({ databaseUrl, proxy, s3 }),
+    WEBHOOK_ALLOW_PRIVATE_IPS: "true",
+    WEBHOOK_ALLOWED_SCHEMES: "http,https",
+    WEBHOOK_SECRET_ENCRYPTION_KEY: webhookKey,
+  };
   const server = await startWrangler({ port: PORTS.wrangler, vars });
   log(`stack ready at ${server.url} (database ${DB_NAME})`);
 
@@ -38,6 +48,7 @@ async function main() {
       EDGE_MLFLOW_DATABASE_URL: databaseUrl,
       EDGE_MLFLOW_S3_ENDPOINT: s3.endpoint,
       EDGE_MLFLOW_S3_BUCKET: LOCAL_S3.bucket,
+      MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY: webhookKey,
     },
   });
   const code = await new Promise((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0))));
