@@ -18,7 +18,8 @@ export const CUSTOM_SCORER_DISABLED =
   "To use custom scorers:\n" +
   "1. Configure MLflow to use a Databricks tracking URI, or\n" +
   "2. Manage your custom scorer code in a source code repository (e.g., GitHub) and import it directly, or\n" +
-  "3. On a self-managed MLflow server (or local environment) that you trust to run the scorer's code, set the MLFLOW_SERVER_ENABLE_CUSTOM_SCORERS environment variable to 'true'.";
+  "3. On a self-managed MLflow server (or local environment) that you trust to run the scorer's code, set the MLFLOW_SERVER_ENABLE_CUSTOM_SCORERS environment variable to true, or\n" +
+  "4. Use built-in scorers or make_judge() scorers instead.";
 
 const GATEWAY_DESTINATION_KEYS = ["api_base", "base_url", "custom_llm_provider", "fallbacks", "model_list"];
 
