@@ -156,7 +156,7 @@ function dumpString(s: string): string {
 function dumpFloat(v: number): string {
   if (Number.isNaN(v)) return "NaN";
   if (!Number.isFinite(v)) return v > 0 ? "Infinity" : "-Infinity";
-  return pyFloatStr(v);
+  return Object.is(v, -0) ? "-0.0" : pyFloatStr(v);
 }
 
 /** Python's ordering of str keys: by code point. */
@@ -192,7 +192,7 @@ export function pyReprValue(v: PyValue): string {
   if (v === true) return "True";
   if (v === false) return "False";
   if (typeof v === "bigint") return v.toString();
-  if (typeof v === "number") return Number.isNaN(v) ? "nan" : pyFloatStr(v);
+  if (typeof v === "number") return Number.isNaN(v) ? "nan" : Object.is(v, -0) ? "-0.0" : pyFloatStr(v);
   if (typeof v === "string") return pyRepr(v);
   if (Array.isArray(v)) return `[${v.map(pyReprValue).join(", ")}]`;
   return `{${[...v.entries()].map(([k, x]) => `${pyRepr(k)}: ${pyReprValue(x)}`).join(", ")}}`;
