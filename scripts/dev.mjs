@@ -2,6 +2,8 @@
 // PGlite (persisted in .data/pglite) behind the WebSocket proxy, an S3-compatible store in
 // .data/s3, migrations applied, then `wrangler dev` on http://localhost:8787.
 // Set DATABASE_URL to use another Postgres (e.g. Debian's or Neon) instead of PGlite.
+import crypto from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { migrate } from "./lib/migrate-core.mjs";
 import { LOCAL_S3, ROOT, localWorkerVars, log, startPglite, startS3, startWrangler, startWsProxy } from "./lib/stack.mjs";
@@ -23,12 +25,22 @@ async function main() {
   const server = await startWrangler({
     port: PORT,
     quiet: false,
-    vars: localWorkerVars({ databaseUrl, proxy, s3 }),
+    vars: { ...localWorkerVars({ databaseUrl, proxy, s3 }), WEBHOOK_SECRET_ENCRYPTION_KEY: devWebhookKey() },
   });
   log(`MLflow tracking server ready: MLFLOW_TRACKING_URI=${server.url.replace("127.0.0.1", "localhost")}`);
   const shutdown = () => process.exit(0);
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+}
+
+/** A Fernet key for webhook secrets, made once per checkout (.data/webhook-key), so they survive restarts. */
+function devWebhookKey() {
+  const file = path.join(DATA, "webhook-key");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(DATA, { recursive: true });
+    fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url") + "=", { mode: 0o600 });
+  }
+  return fs.readFileSync(file, "utf8").trim();
 }
 
 main().catch((err) => {
