@@ -39,15 +39,16 @@ export async function readForUpsert(
   db: Db,
   datasetId: string,
   hashes: string[],
-): Promise<{ found: boolean; name: string | null; schema: string | null; existing: RecordRow[] }> {
-  const result = await db.execute<{ found: boolean; name: string | null; schema: string | null; existing: RecordRow[] | null }>(sql`
+): Promise<{ found: boolean; name: string | null; schema: string | null; version: string | null; existing: RecordRow[] }> {
+  const result = await db.execute<{ found: boolean; name: string | null; schema: string | null; version: string | null; existing: RecordRow[] | null }>(sql`
     select exists (select 1 from evaluation_datasets where dataset_id = ${datasetId}) as found,
+           (select xmin::text from evaluation_datasets where dataset_id = ${datasetId}) as version,
            (select name from evaluation_datasets where dataset_id = ${datasetId}) as name,
            (select schema from evaluation_datasets where dataset_id = ${datasetId}) as schema,
            (select json_agg(r) from (select ${COLUMNS} from evaluation_dataset_records
               where dataset_id = ${datasetId} and input_hash = any(${arrayParam(hashes, "varchar")})) r) as existing`);
   const row = result.rows[0]!;
-  return { found: row.found, name: row.name, schema: row.schema, existing: (row.existing ?? []).map(toRow) };
+  return { found: row.found, name: row.name, schema: row.schema, version: row.version, existing: (row.existing ?? []).map(toRow) };
 }
 
 export interface NewRecord {
@@ -69,32 +70,25 @@ export interface MergedRecord {
   expectations: string | null;
   tags: string | null;
   lastUpdatedBy: string | null;
-  /** What was read before the merge: the write happens only if the row is still so. */
-  before: RecordRow;
 }
 
 /**
- * Writes an upsert decided from readForUpsert, atomically, and only if nothing it read has changed
- * since (otherwise `ok` is false and nothing is written: the caller decides again). New records
- * are inserted without ON CONFLICT, so a concurrent insert of the same inputs fails this statement
- * whole instead of being dropped.
+ * Writes an upsert decided from readForUpsert, atomically, and only if the dataset has not changed
+ * since it was read: every write to a dataset's records also updates the dataset's row (here, in
+ * MLflow's store, and in record deletions), so that row's version (`xmin`) stands for all of them.
+ * The statement locks the row first, so writers of one dataset queue up in the same order (no
+ * deadlock with ours); when the version moved, nothing is written, `ok` is false and the caller
+ * decides again from a fresh read. New records are inserted without ON CONFLICT, so a concurrent
+ * insert of the same inputs elsewhere fails this statement whole instead of being dropped.
  */
 export async function writeUpsert(
   db: Db,
-  w: { datasetId: string; schemaBefore: string | null; inserts: NewRecord[]; merges: MergedRecord[]; now: number; updatedBy: string | null; digest: string; schema: string | null },
+  w: { datasetId: string; version: string; inserts: NewRecord[]; merges: MergedRecord[]; now: number; updatedBy: string | null; digest: string; schema: string | null },
 ): Promise<boolean> {
   const m = w.merges;
   const ins = w.inserts;
   const result = await db.execute<{ ok: boolean }>(sql`
-    with seen as (
-      select * from unnest(${arrayParam(m.map((x) => x.id), "varchar")}, ${arrayParam(m.map((x) => x.before.outputs), "text")},
-        ${arrayParam(m.map((x) => x.before.expectations), "text")}, ${arrayParam(m.map((x) => x.before.tags), "text")},
-        ${arrayParam(m.map((x) => x.before.last_update_time), "bigint")}, ${arrayParam(m.map((x) => x.before.last_updated_by), "varchar")}) as s(id, o, e, t, lut, lub)),
-    ok as (
-      select (select count(*) from seen s join evaluation_dataset_records r on r.dataset_record_id = s.id and r.dataset_id = ${w.datasetId}
-                and r.outputs::text is not distinct from s.o and r.expectations::text is not distinct from s.e and r.tags::text is not distinct from s.t
-                and r.last_update_time is not distinct from s.lut and r.last_updated_by is not distinct from s.lub) = ${m.length}
-         and exists (select 1 from evaluation_datasets where dataset_id = ${w.datasetId} and schema is not distinct from ${w.schemaBefore}) as v),
+    with locked as (select dataset_id from evaluation_datasets where dataset_id = ${w.datasetId} and xmin::text = ${w.version} for update),
     inserted as (
       insert into evaluation_dataset_records (dataset_record_id, dataset_id, inputs, outputs, expectations, tags, source, source_id, source_type,
                                               created_time, last_update_time, created_by, last_updated_by, input_hash)
@@ -103,23 +97,23 @@ export async function writeUpsert(
         ${arrayParam(ins.map((x) => x.expectations), "text")}, ${arrayParam(ins.map((x) => x.tags), "text")}, ${arrayParam(ins.map((x) => x.source), "text")},
         ${arrayParam(ins.map((x) => x.sourceId), "varchar")}, ${arrayParam(ins.map((x) => x.sourceType), "varchar")}, ${arrayParam(ins.map((x) => x.createdBy), "varchar")},
         ${arrayParam(ins.map((x) => x.inputHash), "varchar")}) with ordinality as x(id, i, o, e, t, s, sid, st, cb, h, n)
-      where (select v from ok)
+      where exists (select 1 from locked)
       order by n
       returning 1),
     merged as (
       update evaluation_dataset_records r set outputs = u.o::json, expectations = u.e::json, tags = u.t::json, last_update_time = ${w.now}, last_updated_by = u.lub
       from unnest(${arrayParam(m.map((x) => x.id), "varchar")}, ${arrayParam(m.map((x) => x.outputs), "text")}, ${arrayParam(m.map((x) => x.expectations), "text")},
         ${arrayParam(m.map((x) => x.tags), "text")}, ${arrayParam(m.map((x) => x.lastUpdatedBy), "varchar")}) as u(id, o, e, t, lub)
-      where r.dataset_record_id = u.id and (select v from ok)
+      where r.dataset_record_id = u.id and exists (select 1 from locked)
       returning 1),
     total as (select (select count(*) from evaluation_dataset_records where dataset_id = ${w.datasetId}) + (select count(*) from inserted) as c),
     dataset as (
       update evaluation_datasets set last_update_time = ${w.now}, last_updated_by = ${w.updatedBy}, digest = ${w.digest},
         schema = coalesce(${w.schema}, schema),
         profile = case when (select c from total) > 0 then '{"num_records": ' || (select c from total) || '}' else profile end
-      where dataset_id = ${w.datasetId} and (select v from ok)
+      where dataset_id = ${w.datasetId} and exists (select 1 from locked)
       returning 1)
-    select (select v from ok) as ok, (select count(*) from merged) + (select count(*) from dataset) as n`);
+    select exists (select 1 from locked) as ok, (select count(*) from merged) + (select count(*) from dataset) as n`);
   return result.rows[0]!.ok;
 }
 

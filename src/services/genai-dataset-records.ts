@@ -202,10 +202,10 @@ async function decide(db: Db, datasetId: string, records: PyDict[], hashes: stri
     const tags = p.tags === null ? null : pyDumps(p.tags);
     if (p.insert) inserts.push({ ...p.insert, outputs: p.outputs, expectations, tags });
     // Every matched record is touched (its update time moves), as MLflow's merge does.
-    else if (p.stored) merges.push({ id: p.stored.dataset_record_id, outputs: p.outputs, expectations, tags, lastUpdatedBy: p.lastUpdatedBy, before: p.stored });
+    else if (p.stored) merges.push({ id: p.stored.dataset_record_id, outputs: p.outputs, expectations, tags, lastUpdatedBy: p.lastUpdatedBy });
   }
   const digest = await datasetDigest(read.name ?? "None", now);
-  return { inserted, updated, write: { datasetId, schemaBefore: read.schema, inserts, merges, now, updatedBy, digest, schema: updatedSchema(read.schema, records) } };
+  return { inserted, updated, write: { datasetId, version: read.version!, inserts, merges, now, updatedBy, digest, schema: updatedSchema(read.schema, records) } };
 }
 
 /** Upserts records; answers MLflow's inserted and updated counts. */
@@ -218,10 +218,10 @@ export async function upsertRecords(db: Db, datasetId: string, recordsText: stri
       const d = await decide(db, datasetId, records, hashes, now);
       if (d === null) return { inserted: 0, updated: 0, ok: true };
       return { inserted: d.inserted, updated: d.updated, ok: await repo.writeUpsert(db, d.write) };
-    });
+    }, 10);
     if (decision.ok) return { inserted: decision.inserted, updated: decision.updated };
     // Another request changed these records between our read and our write: decide again.
-    if (attempt >= 5) throw new MlflowError("TEMPORARILY_UNAVAILABLE", "Dataset records are being updated concurrently; retry later.", { "retry-after": "1" });
+    if (attempt >= 10) throw new MlflowError("TEMPORARILY_UNAVAILABLE", "Dataset records are being updated concurrently; retry later.", { "retry-after": "1" });
   }
 }
 

@@ -96,7 +96,8 @@ export async function registerScorer(
   }
   const now = Date.now();
   const newScorerId = crypto.randomUUID();
-  const res = await retryOnUniqueRace(() => repo.insertScorerVersion(db, { experimentId, name: input.name, newScorerId, serialized, now, endpointId }));
+  // Each collision means another registration won; with N concurrent ones every one lands within N tries.
+  const res = await retryOnUniqueRace(() => repo.insertScorerVersion(db, { experimentId, name: input.name, newScorerId, serialized, now, endpointId }), 16);
   checkStage(experimentId, res.stage);
   return {
     experiment_id: experimentId,
