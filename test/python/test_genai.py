@@ -80,6 +80,15 @@ def signature_ok(secret: str, request: dict) -> bool:
     return hmac.compare_digest(h.get("x-mlflow-signature", ""), f"v1,{expected}")
 
 
+@pytest.fixture(autouse=True)
+def _forget_registry_uri():
+    """fluent() leaves the process-wide registry URI (and MLFLOW_REGISTRY_URI) on the last server it
+    bound; later suites build clients from a tracking URI alone and expect the registry to follow it."""
+    yield
+    mlflow.set_registry_uri(None)
+    os.environ.pop("MLFLOW_REGISTRY_URI", None)
+
+
 @pytest.fixture(scope="module")
 def receiver():
     r = Receiver()
