@@ -9,6 +9,7 @@ import { jwksServerConfig } from "./test/worker/auth-jwks-server.mjs";
 import { testDatabase } from "./test/worker/test-database.mjs";
 import { reserveTestPorts } from "./test/worker/test-ports.mjs";
 import { testS3 } from "./test/worker/test-s3.mjs";
+import { webhookReceiverConfig } from "./test/worker/webhook-receiver.mjs";
 
 export default defineConfig(async () => {
   await reserveTestPorts();
@@ -29,13 +30,20 @@ export default defineConfig(async () => {
             AUTH_TEST_JWKS_BASE: jwksServerConfig().base,
             // Only the failure tests read it: host:port of a server that accepts and never answers.
             TEST_STALLED_ADDRESS: db.stalled,
+            // Webhooks: the tests' receiver is on loopback (MLflow's MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS
+            // and ALLOWED_SCHEMES, for tests only), a fixed test key for secrets, and a stand-in resolver.
+            WEBHOOK_TEST_RECEIVER: webhookReceiverConfig().base,
+            WEBHOOK_ALLOW_PRIVATE_IPS: "true",
+            WEBHOOK_ALLOWED_SCHEMES: "http,https",
+            WEBHOOK_SECRET_ENCRYPTION_KEY: "dGVzdC1rZXktZm9yLXdlYmhvb2stc2VjcmV0cy0zMmI=",
+            WEBHOOK_DNS_RESOLVER: `${webhookReceiverConfig().base}/dns-query`,
           },
         },
       }),
     ],
     test: {
       include: ["test/worker/**/*.test.ts"],
-      globalSetup: ["./test/worker/global-setup.mjs", "./test/worker/auth-jwks-server.mjs"],
+      globalSetup: ["./test/worker/global-setup.mjs", "./test/worker/auth-jwks-server.mjs", "./test/worker/webhook-receiver.mjs"],
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },

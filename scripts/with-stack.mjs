@@ -6,6 +6,7 @@
 // EDGE_MLFLOW_DB_LINKS (the stand-ins' link control, to simulate distance or an outage) and the
 // S3 settings (EDGE_MLFLOW_S3_*) in its environment. Exits with the command's status.
 import { spawn } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -29,7 +30,16 @@ async function main() {
   const standIns = await startDatabaseStandIns();
   const s3Dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mlflow-s3-"));
   const s3 = await startS3({ port: PORTS.s3, dir: s3Dir });
-  const vars = localWorkerVars({ databaseUrl, standIns, s3, transport: process.env.DB_TRANSPORT });
+  // Webhooks: the suites' receivers listen on loopback (MLflow's development settings), and our
+  // server and the reference (conftest.py passes this environment on) share one secret key, so
+  // each reads the other's encrypted webhook secrets.
+  const webhookKey = process.env.MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY ?? crypto.randomBytes(32).toString("base64url") + "=";
+  const vars = {
+    ...localWorkerVars({ databaseUrl, standIns, s3, transport: process.env.DB_TRANSPORT }),
+    WEBHOOK_ALLOW_PRIVATE_IPS: "true",
+    WEBHOOK_ALLOWED_SCHEMES: "http,https",
+    WEBHOOK_SECRET_ENCRYPTION_KEY: webhookKey,
+  };
   const server = await startWrangler({ port: PORTS.wrangler, vars });
   log(`stack ready at ${server.url} (database ${DB_NAME})`);
 
@@ -45,6 +55,7 @@ async function main() {
       EDGE_MLFLOW_S3_REGION: LOCAL_S3.region,
       EDGE_MLFLOW_S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
       EDGE_MLFLOW_S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
+      MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY: webhookKey,
     },
   });
   const code = await new Promise((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0))));

@@ -12,6 +12,7 @@
  */
 import type { Db } from "../db/client";
 import { experimentGrant, grantsFor, listGrantsOfUser, loggedModelExperimentGrants, runExperimentGrants, writeGrant, type ExperimentRef } from "../db/auth";
+import { datasetExperimentIds, onlineConfigExperimentIds } from "../db/genai-access";
 import type { Config } from "../env";
 import type { Principal } from "./authenticate";
 import type { AuthConfig } from "./config";
@@ -23,7 +24,11 @@ export type Target =
   | { runIds: string[] }
   | { loggedModelIds: string[] }
   | { experimentIds: string[] }
-  | { registeredModel: string };
+  | { registeredModel: string }
+  /** A GenAI dataset: every experiment it is linked to (none linked: admins only). */
+  | { datasetId: string }
+  /** The experiments of these scorers' online scoring configs (none: nothing to check). */
+  | { onlineConfigsOfScorers: string[] };
 
 export type AfterSuccess = { grantCreator: "experiment" | "registered_model"; idOf: (body: Record<string, unknown>) => unknown };
 
@@ -66,6 +71,9 @@ export const onLoggedModels = (need: Capability, ids: (string | undefined)[]): R
 };
 export const onTrace = (need: Capability, id: string | undefined) => resource(need, named(id) ? { traceId: id } : null);
 export const onModel = (need: Capability, name: string | undefined) => resource(need, named(name) ? { registeredModel: name } : null);
+export const onDataset = (need: Capability, id: string | undefined) => resource(need, named(id) ? { datasetId: id } : null);
+export const onOnlineConfigsOf = (need: Capability, scorerIds: string[]): Requirement =>
+  scorerIds.length > 0 ? resource(need, { onlineConfigsOfScorers: scorerIds }) : { kind: "signed_in" };
 export const allOf = (...of: Requirement[]): Requirement => ({ kind: "all", of });
 export const custom = (describe: string, allowed: (check: AccessCheck, config: Config) => Promise<boolean>): Requirement => ({ kind: "custom", describe, allowed });
 
@@ -89,6 +97,13 @@ export class AccessCheck {
     if ("registeredModel" in target) {
       const grants = await grantsFor(this.db(), "registered_model", userId, [target.registeredModel]);
       return allows(effective(grants.get(target.registeredModel), this.config), need);
+    }
+    if ("datasetId" in target) {
+      const ids = await datasetExperimentIds(this.db(), target.datasetId);
+      return ids.length > 0 && this.can(need, { experimentIds: ids });
+    }
+    if ("onlineConfigsOfScorers" in target) {
+      return this.can(need, { experimentIds: await onlineConfigExperimentIds(this.db(), target.onlineConfigsOfScorers) });
     }
     if ("experimentIds" in target) {
       const grants = await grantsFor(this.db(), "experiment", userId, target.experimentIds);

@@ -5,6 +5,7 @@
 import type { RouteDef } from "./route";
 import { artifactRoutes } from "./artifacts";
 import { experimentRoutes } from "./experiments";
+import { datasetRoutes } from "./genai-datasets";
 import { loggedModelRoutes } from "./logged-models";
 import { metricRoutes } from "./metrics";
 import { mlflowArtifactRoutes } from "./mlflow-artifacts";
@@ -15,8 +16,10 @@ import { traceV2Routes } from "./traces-v2";
 import { modelVersionRoutes } from "./model-versions";
 import { registeredModelRoutes } from "./registered-models";
 import { runRoutes } from "./runs";
+import { scorerRoutes } from "./scorers";
 import { serverRoutes } from "./server";
 import { userRoutes } from "./users";
+import { webhookRoutes } from "./webhooks";
 
 export const ROUTES: readonly RouteDef<never>[] = [
   ...serverRoutes,
@@ -33,4 +36,8 @@ export const ROUTES: readonly RouteDef<never>[] = [
   ...traceRoutes,
   ...traceV2Routes,
   ...traceArtifactRoutes,
+  // GenAI: scorers, evaluation datasets, webhooks
+  ...scorerRoutes,
+  ...datasetRoutes,
+  ...webhookRoutes,
 ] as unknown as readonly RouteDef<never>[];

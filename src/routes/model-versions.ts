@@ -18,6 +18,8 @@ import { pageToWire } from "../protocol/proto-json";
 import { createModelVersion } from "../services/model-version-create";
 import * as versions from "../services/model-versions";
 import { rpc } from "./route";
+import { emitWebhookEvent } from "../webhooks/dispatch";
+import { modelVersionCreated, modelVersionTagDeleted, modelVersionTagSet } from "../webhooks/registry-events";
 
 const byName = (m: { name?: string }) => m.name;
 
@@ -38,6 +40,7 @@ export const modelVersionRoutes = [
         description: m.description,
         tags: m.tags.map(keyValue),
       });
+      emitWebhookEvent(r.c, modelVersionCreated({ name: mv.name, version: mv.version, source: mv.source ?? "", runId: mv.run_id, tags: m.tags.map(keyValue), description: m.description ?? "" }));
       return { model_version: modelVersionToWire(mv) };
     },
   }),
@@ -112,6 +115,7 @@ export const modelVersionRoutes = [
     access: (m) => onModel("update", byName(m)),
     handle: async (m, r) => {
       await versions.setModelVersionTag(r.db, m.name, m.version, m.key, m.value ?? "");
+      emitWebhookEvent(r.c, modelVersionTagSet(m.name, m.version, m.key, m.value ?? ""));
       return {};
     },
   }),
@@ -123,6 +127,7 @@ export const modelVersionRoutes = [
     access: (m) => onModel("delete", byName(m)),
     handle: async (m, r) => {
       await versions.deleteModelVersionTag(r.db, m.name, m.version, m.key);
+      emitWebhookEvent(r.c, modelVersionTagDeleted(m.name, m.version, m.key));
       return {};
     },
   }),

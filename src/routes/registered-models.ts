@@ -20,6 +20,8 @@ import {
 } from "../protocol/registered-models";
 import * as models from "../services/registered-models";
 import { rpc } from "./route";
+import { emitWebhookEvent } from "../webhooks/dispatch";
+import { aliasCreated, aliasDeleted, promptTagDeleted, promptTagSet, registeredModelCreated } from "../webhooks/registry-events";
 
 const byName = (m: { name: string }) => m.name;
 
@@ -31,6 +33,7 @@ export const registeredModelRoutes = [
     access: signedIn({ grantCreator: "registered_model", idOf: (body) => (body.registered_model as { name?: string } | undefined)?.name }),
     handle: async (m, r) => {
       const model = await models.createRegisteredModel(r.db, { name: m.name, description: m.description, tags: m.tags.map(keyValue) });
+      emitWebhookEvent(r.c, registeredModelCreated(m.name, m.tags.map(keyValue), m.description ?? ""));
       return { registered_model: registeredModelToWire(model) };
     },
   }),
@@ -105,6 +108,7 @@ export const registeredModelRoutes = [
     access: (m) => onModel("update", byName(m)),
     handle: async (m, r) => {
       await models.setRegisteredModelTag(r.db, m.name, m.key, m.value ?? "");
+      emitWebhookEvent(r.c, promptTagSet(m.name, m.key, m.value ?? ""));
       return {};
     },
   }),
@@ -116,6 +120,7 @@ export const registeredModelRoutes = [
     access: (m) => onModel("delete", byName(m)),
     handle: async (m, r) => {
       await models.deleteRegisteredModelTag(r.db, m.name, m.key);
+      emitWebhookEvent(r.c, promptTagDeleted(m.name, m.key));
       return {};
     },
   }),
@@ -127,6 +132,7 @@ export const registeredModelRoutes = [
     access: (m) => onModel("update", byName(m)),
     handle: async (m, r) => {
       await models.setAlias(r.db, m.name, m.alias, m.version);
+      emitWebhookEvent(r.c, aliasCreated(m.name, m.alias, m.version));
       return {};
     },
   }),
@@ -138,6 +144,7 @@ export const registeredModelRoutes = [
     access: (m) => onModel("delete", byName(m)),
     handle: async (m, r) => {
       await models.deleteAlias(r.db, m.name, m.alias);
+      emitWebhookEvent(r.c, aliasDeleted(m.name, m.alias));
       return {};
     },
   }),

@@ -151,6 +151,11 @@ class ReferenceProcess:
         # The background job runner (GenAI scorers, periodic tasks) forks several processes and
         # has nothing to do with tracking; on a 2-core machine it doubles start-up time.
         env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
+        # Webhooks: the suites' receivers listen on loopback (MLflow's settings for local
+        # development), and a webhook created by a test must fire at once (no listing cache).
+        env.setdefault("MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS", "true")
+        env.setdefault("MLFLOW_WEBHOOK_ALLOWED_SCHEMES", "http,https")
+        env.setdefault("MLFLOW_WEBHOOK_CACHE_TTL", "0")
         cmd = [
             MLFLOW3_BIN, "server",
             "--backend-store-uri", backend_uri,

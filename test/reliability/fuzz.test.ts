@@ -45,6 +45,10 @@ describe(`malformed requests (seed ${SEED}, ${PER_ROUTE} per route)`, () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s: 4xx with MLflow's error JSON", async (_n, c) => {
     const samples = fc.sample(mutationArb(c.message), { seed: SEED, numRuns: PER_ROUTE });
     for (const mutation of samples) {
+      // MLflow checks the content type of POST and PUT only (server/validation.py): for other methods
+      // a text/plain "{}" is an empty message, which a route without required fields rightly accepts
+      // (DELETE datasets/{id}/records deletes nothing).
+      if (mutation.what === "content-type" && c.method !== "POST" && c.method !== "PUT") continue;
       const res = await send(c.method, c.path, fill(mutation, fx), mutation.contentType);
       const context = `${c.name} ${mutation.what}: ${res.status} ${res.text.slice(0, 200)}`;
       expect(res.status >= 400 && res.status < 500, context).toBe(true);

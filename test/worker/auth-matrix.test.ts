@@ -55,6 +55,11 @@ async function newTrace(fx: Fx): Promise<string> {
 }
 const otlpJson = (hex: string) => JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: hex, spanId: "00000000000000a1", name: "root", startTimeUnixNano: "1", endTimeUnixNano: "2" }] }] }] });
 const T = "/api/3.0/mlflow/traces";
+// GenAI fixtures, made by the admin on the fixture experiment (shared ones made once).
+const SC = "/api/3.0/mlflow/scorers";
+const DS = "/api/3.0/mlflow/datasets";
+const SCORER = JSON.stringify({ name: "matrix", builtin_scorer_pydantic_data: { name: "matrix", model: "openai:/gpt-4" } });
+const HOOK = { name: "matrix", url: `${(ENV as { WEBHOOK_TEST_RECEIVER: string }).WEBHOOK_TEST_RECEIVER}/matrix`, events: [{ entity: "MODEL_VERSION", action: "CREATED" }] };
 
 const POLICY: Record<string, Policy> = {
   // traces: access follows the trace's experiment
@@ -306,7 +311,63 @@ const POLICY: Record<string, Policy> = {
       return api.delete("/model-versions/delete-tag", { name: fx.model, version: "1", key: "d" });
     },
   },
+  // GenAI: scorers (experiment permissions, as MLflow's scorer grants fall back to them)
+  "POST /scorers/register": { need: "update", call: (api, fx) => api.raw("POST", `${SC}/register`, { body: { experiment_id: fx.exp, name: unique("sc"), serialized_scorer: SCORER } }) },
+  "GET /scorers/list": { need: "read", call: async (api, fx) => api.raw("GET", `${SC}/list`, { query: { experiment_id: fx.exp } }) },
+  "GET /scorers/versions": { need: "read", call: async (api, fx) => api.raw("GET", `${SC}/versions`, { query: { experiment_id: fx.exp, name: await fxScorer(fx) } }) },
+  "GET /scorers/get": { need: "read", call: async (api, fx) => api.raw("GET", `${SC}/get`, { query: { experiment_id: fx.exp, name: await fxScorer(fx) } }) },
+  "DELETE /scorers/delete": { need: "delete", call: async (api, fx) => api.raw("DELETE", `${SC}/delete`, { body: { experiment_id: fx.exp, name: await fxScorer(fx, unique("gone")) } }) },
+  [`GET ${SC}/online-configs`]: {
+    need: "read",
+    call: async (api, fx) => {
+      const name = await fxScorer(fx, unique("online"));
+      const config = ok(await admin.raw("PUT", `${SC}/online-config`, { body: { experiment_id: fx.exp, name, sample_rate: 0 } })).body.config;
+      return api.raw("GET", `${SC}/online-configs`, { query: { scorer_ids: [config.scorer_id] } });
+    },
+  },
+  [`PUT ${SC}/online-config`]: { need: "update", call: async (api, fx) => api.raw("PUT", `${SC}/online-config`, { body: { experiment_id: fx.exp, name: await fxScorer(fx), sample_rate: 0 } }) },
+  // GenAI evaluation datasets: through the experiments they are linked to
+  "POST /datasets/create": { need: "update", call: (api, fx) => api.raw("POST", `${DS}/create`, { body: { name: unique("ds"), experiment_ids: [fx.exp] } }) },
+  "POST|GET /datasets/search": { need: "read", call: (api, fx) => api.raw("POST", `${DS}/search`, { body: { experiment_ids: [fx.exp] } }) },
+  "GET /datasets/:dataset_id": { need: "read", call: async (api, fx) => api.raw("GET", `${DS}/${await fxDataset(fx)}`) },
+  "DELETE /datasets/:dataset_id": { need: "delete", call: async (api, fx) => api.raw("DELETE", `${DS}/${await fxDataset(fx, true)}`) },
+  "PATCH /datasets/:dataset_id/tags": { need: "update", call: async (api, fx) => api.raw("PATCH", `${DS}/${await fxDataset(fx)}/tags`, { body: { tags: JSON.stringify({ k: "v" }) } }) },
+  "DELETE /datasets/:dataset_id/tags/:key": { need: "update", call: async (api, fx) => api.raw("DELETE", `${DS}/${await fxDataset(fx)}/tags/k`) },
+  "POST /datasets/:dataset_id/records": { need: "update", call: async (api, fx) => api.raw("POST", `${DS}/${await fxDataset(fx)}/records`, { body: { records: JSON.stringify([{ inputs: { q: unique("q") } }]) } }) },
+  "GET /datasets/:dataset_id/records": { need: "read", call: async (api, fx) => api.raw("GET", `${DS}/${await fxDataset(fx)}/records`) },
+  "DELETE /datasets/:dataset_id/records": { need: "update", call: async (api, fx) => api.raw("DELETE", `${DS}/${await fxDataset(fx)}/records`, { body: { dataset_record_ids: ["dr-none"] } }) },
+  "GET /datasets/:dataset_id/experiment-ids": { need: "read", call: async (api, fx) => api.raw("GET", `${DS}/${await fxDataset(fx)}/experiment-ids`) },
+  "POST /datasets/:dataset_id/add-experiments": { need: "update", call: async (api, fx) => api.raw("POST", `${DS}/${await fxDataset(fx)}/add-experiments`, { body: { experiment_ids: [fx.exp] } }) },
+  "POST /datasets/:dataset_id/remove-experiments": { need: "update", call: async (api, fx) => api.raw("POST", `${DS}/${await fxDataset(fx)}/remove-experiments`, { body: { experiment_ids: ["987654"] } }) },
+  // Webhooks: admins only (they make the server send requests)
+  "POST /webhooks": { need: "admin", call: (api) => api.post("/webhooks", HOOK) },
+  "GET /webhooks": { need: "admin", call: (api) => api.get("/webhooks") },
+  "GET /webhooks/:webhook_id": { need: "admin", call: async (api) => api.get(`/webhooks/${await fxWebhook()}`) },
+  "PATCH /webhooks/:webhook_id": { need: "admin", call: async (api) => api.patch(`/webhooks/${await fxWebhook()}`, { description: "d" }) },
+  "DELETE /webhooks/:webhook_id": { need: "admin", call: async (api) => api.delete(`/webhooks/${await fxWebhook(true)}`) },
+  "POST /webhooks/:webhook_id/test": { need: "admin", call: async (api) => api.post(`/webhooks/${await fxWebhook()}/test`, {}) },
 };
+
+// GenAI fixtures (constants above POLICY, which names some of its routes with them).
+const shared = new Map<string, Promise<string>>();
+const once = (key: string, make: () => Promise<string>) => {
+  if (!shared.has(key)) shared.set(key, make());
+  return shared.get(key)!;
+};
+async function fxScorer(fx: Fx, name = "matrix"): Promise<string> {
+  return once(`scorer:${name}`, async () => {
+    ok(await admin.raw("POST", `${SC}/register`, { body: { experiment_id: fx.exp, name, serialized_scorer: SCORER } }));
+    return name;
+  });
+}
+async function fxDataset(fx: Fx, fresh = false): Promise<string> {
+  const make = async () => ok(await admin.raw("POST", `${DS}/create`, { body: { name: unique("mxd"), experiment_ids: [fx.exp] } })).body.dataset.dataset_id as string;
+  return fresh ? make() : once("dataset", make);
+}
+async function fxWebhook(fresh = false): Promise<string> {
+  const make = async () => ok(await admin.post("/webhooks", HOOK)).body.webhook.webhook_id as string;
+  return fresh ? make() : once("webhook", make);
+}
 
 const users: Record<string, { name: string; api: Client }> = {};
 let fx: Fx;

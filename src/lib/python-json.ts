@@ -1,0 +1,229 @@
+/**
+ * JSON as Python's `json` module reads and writes it. MLflow stores GenAI datasets, scorers and
+ * webhook payloads as `json.dumps` text (", " and ": " separators, non-ASCII escaped, floats in
+ * Python's repr), and several answers are `json.dumps(json.loads(x))` of what a client sent. To
+ * produce the same bytes, and to share rows with the reference server, values keep Python's
+ * distinctions that JavaScript's JSON loses: integers (bigint) apart from floats (number), and
+ * object keys in insertion order whatever they look like (a Map, since JS objects move
+ * integer-like keys first).
+ */
+import { pyFloatStr, pyRepr } from "./python-repr";
+
+export type PyValue = null | boolean | bigint | number | string | PyValue[] | PyDict;
+export type PyDict = Map<string, PyValue>;
+
+export class PyJsonError extends Error {}
+
+const isDict = (v: PyValue): v is PyDict => v instanceof Map;
+export { isDict };
+
+// ---- json.loads ---------------------------------------------------------------------------------
+
+const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
+
+class Reader {
+  i = 0;
+  constructor(readonly s: string) {}
+
+  fail(what: string): never {
+    throw new PyJsonError(`${what} at char ${this.i}`);
+  }
+
+  ws(): void {
+    while (this.i < this.s.length && " \t\n\r".includes(this.s[this.i]!)) this.i++;
+  }
+
+  value(depth: number): PyValue {
+    if (depth > 512) this.fail("Nesting too deep");
+    this.ws();
+    const ch = this.s[this.i];
+    if (ch === "{") return this.object(depth);
+    if (ch === "[") return this.array(depth);
+    if (ch === '"') return this.string();
+    for (const [word, v] of [["null", null], ["true", true], ["false", false], ["NaN", NaN], ["Infinity", Infinity], ["-Infinity", -Infinity]] as const) {
+      if (this.s.startsWith(word, this.i)) {
+        this.i += word.length;
+        return v;
+      }
+    }
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(this.s);
+    if (!m) this.fail("Expecting value");
+    this.i += m[0].length;
+    return m[1] === undefined && m[2] === undefined ? BigInt(m[0]) : Number(m[0]);
+  }
+
+  object(depth: number): PyDict {
+    const out: PyDict = new Map();
+    this.i++;
+    this.ws();
+    if (this.s[this.i] === "}") {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      if (this.s[this.i] !== '"') this.fail("Expecting property name enclosed in double quotes");
+      const key = this.string();
+      this.ws();
+      if (this.s[this.i] !== ":") this.fail("Expecting ':' delimiter");
+      this.i++;
+      // A repeated key keeps its first position and takes the last value, as a Python dict does.
+      out.set(key, this.value(depth + 1));
+      this.ws();
+      const ch = this.s[this.i++];
+      if (ch === "}") return out;
+      if (ch !== ",") this.fail("Expecting ',' delimiter");
+    }
+  }
+
+  array(depth: number): PyValue[] {
+    const out: PyValue[] = [];
+    this.i++;
+    this.ws();
+    if (this.s[this.i] === "]") {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      out.push(this.value(depth + 1));
+      this.ws();
+      const ch = this.s[this.i++];
+      if (ch === "]") return out;
+      if (ch !== ",") this.fail("Expecting ',' delimiter");
+    }
+  }
+
+  string(): string {
+    let out = "";
+    this.i++;
+    for (;;) {
+      const ch = this.s[this.i];
+      if (ch === undefined) this.fail("Unterminated string");
+      if (ch === '"') {
+        this.i++;
+        return out;
+      }
+      if (ch.charCodeAt(0) < 0x20) this.fail("Invalid control character");
+      if (ch !== "\\") {
+        out += ch;
+        this.i++;
+        continue;
+      }
+      const esc = this.s[this.i + 1];
+      const simple: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+      if (esc !== undefined && esc in simple) {
+        out += simple[esc];
+        this.i += 2;
+      } else if (esc === "u" && /^[0-9a-fA-F]{4}$/.test(this.s.slice(this.i + 2, this.i + 6))) {
+        out += String.fromCharCode(parseInt(this.s.slice(this.i + 2, this.i + 6), 16));
+        this.i += 6;
+      } else this.fail("Invalid \\escape");
+    }
+  }
+}
+
+/** Python's `json.loads` (NaN and Infinity accepted, as Python does). */
+export function pyLoads(text: string): PyValue {
+  const r = new Reader(text);
+  const v = r.value(0);
+  r.ws();
+  if (r.i !== text.length) r.fail("Extra data");
+  return v;
+}
+
+// ---- json.dumps ---------------------------------------------------------------------------------
+
+/** A string literal as json.dumps writes it with ensure_ascii=True. */
+function dumpString(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const ch = s[i]!;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\b") out += "\\b";
+    else if (ch === "\f") out += "\\f";
+    else if (c < 0x20 || c > 0x7e) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else out += ch;
+  }
+  return out + '"';
+}
+
+function dumpFloat(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) return v > 0 ? "Infinity" : "-Infinity";
+  return Object.is(v, -0) ? "-0.0" : pyFloatStr(v);
+}
+
+/** Python's ordering of str keys: by code point. */
+function codePointCompare(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/** Python's `json.dumps(v)` (default separators, ensure_ascii), optionally with sort_keys. */
+export function pyDumps(v: PyValue, opts: { sortKeys?: boolean } = {}): string {
+  if (v === null) return "null";
+  if (v === true) return "true";
+  if (v === false) return "false";
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "number") return dumpFloat(v);
+  if (typeof v === "string") return dumpString(v);
+  if (Array.isArray(v)) return `[${v.map((x) => pyDumps(x, opts)).join(", ")}]`;
+  const keys = [...v.keys()];
+  if (opts.sortKeys) keys.sort(codePointCompare);
+  return `{${keys.map((k) => `${dumpString(k)}: ${pyDumps(v.get(k)!, opts)}`).join(", ")}}`;
+}
+
+// ---- str() and type names -----------------------------------------------------------------------
+
+/** Python's `repr(v)` of a JSON value. */
+export function pyReprValue(v: PyValue): string {
+  if (v === null) return "None";
+  if (v === true) return "True";
+  if (v === false) return "False";
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "number") return Number.isNaN(v) ? "nan" : Object.is(v, -0) ? "-0.0" : pyFloatStr(v);
+  if (typeof v === "string") return pyRepr(v);
+  if (Array.isArray(v)) return `[${v.map(pyReprValue).join(", ")}]`;
+  return `{${[...v.entries()].map(([k, x]) => `${pyRepr(k)}: ${pyReprValue(x)}`).join(", ")}}`;
+}
+
+/** Python's `str(v)`: strings as they are, everything else as its repr. */
+export const pyStrValue = (v: PyValue): string => (typeof v === "string" ? v : pyReprValue(v));
+
+/** `type(v).__name__`. */
+export function pyTypeName(v: PyValue): string {
+  if (v === null) return "NoneType";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "bigint") return "int";
+  if (typeof v === "number") return "float";
+  if (typeof v === "string") return "str";
+  return Array.isArray(v) ? "list" : "dict";
+}
+
+// ---- bridges ------------------------------------------------------------------------------------
+
+/** A plain JS value (e.g. a decoded request field) as a Python value; integral numbers become ints. */
+export function fromJs(v: unknown): PyValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "boolean" || typeof v === "string" || typeof v === "bigint") return v;
+  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map(fromJs);
+  if (v instanceof Map) return v as PyDict;
+  return new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, fromJs(x)]));
+}
+
+/** A dict of strings built in order, e.g. for payloads. */
+export function dict(entries: [string, PyValue][]): PyDict {
+  return new Map(entries);
+}
