@@ -379,6 +379,8 @@ describe("issue 18: daily MLflow use and the reviewer's bugs", { timeout: 200_00
     await page.getByRole("button", { name: /^Sort:/ }).focus();
     await page.keyboard.press("Enter");
     await page.keyboard.type("optim");
+    // The key list comes from the runs page; Enter picks the highlighted option once it is there.
+    await page.locator("#sort-options li.active", { hasText: "optimizer" }).waitFor();
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => new URLSearchParams(location.hash.split("?")[1]).get("order") === "params.`optimizer` DESC");
     // Group by a param, with averaged metrics in the group rows.

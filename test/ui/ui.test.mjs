@@ -312,7 +312,7 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     const over = page.locator('.chart-card[data-metric="loss"] .u-over');
     await over.waitFor();
     const box = await over.boundingBox();
-    const ranged = page.waitForRequest((r) => r.url().includes("get-history-bulk-interval") && r.url().includes("start_step="));
+    const ranged = page.waitForRequest((r) => r.url().includes("get-history-chart") && r.url().includes("start_step="));
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });

@@ -2,7 +2,7 @@
  * "Sort by" menu: every sortable column (attributes, metrics, params, tags) in a searchable list,
  * usable from the keyboard (type to narrow, arrows to move, Enter to pick, Escape to close).
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { ATTRIBUTE_COLUMNS } from "../runs-model";
 import { splitOrder } from "./runs-grid";
 
@@ -34,8 +34,9 @@ export function SortMenu({ order, keys, onSort }: { order: string; keys: { metri
   const current = all.find((o) => o.key === key);
   const shown = all.filter((o) => o.label.toLowerCase().includes(search.toLowerCase())).slice(0, 200);
   useEffect(() => setActive(0), [search]);
-  // Opening the menu puts the caret in its search box (autofocus only applies at page load).
-  useEffect(() => {
+  // Opening the menu puts the caret in its search box (autofocus only applies at page load), before
+  // the browser paints: keys typed right after Enter would otherwise go to the button and be lost.
+  useLayoutEffect(() => {
     if (open) searchRef.current?.focus();
   }, [open]);
   const close = () => {
