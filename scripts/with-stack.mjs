@@ -3,8 +3,10 @@
 // The stack: a fresh database on Debian's PostgreSQL (127.0.0.1:5432), migrations, the stand-ins
 // for Neon's proxy (HTTP SQL endpoint and WebSocket proxy), the S3 server and `wrangler dev` (on
 // DB_TRANSPORT, default http). The command gets EDGE_MLFLOW_URL, EDGE_MLFLOW_DATABASE_URL,
-// EDGE_MLFLOW_DB_LINKS (the stand-ins' link control, to simulate distance or an outage) and the
-// S3 settings (EDGE_MLFLOW_S3_*) in its environment. Exits with the command's status.
+// EDGE_MLFLOW_DB_LINKS (the link control of the database stand-ins and the S3 store, to simulate
+// distance or an outage), EDGE_MLFLOW_SERVER_PID (wrangler's process, for memory readings) and the
+// S3 settings (EDGE_MLFLOW_S3_*) in its environment. DB_TIMEOUT_MS and S3_TIMEOUT_MS, if set, go
+// to the Worker. Exits with the command's status.
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -27,9 +29,9 @@ async function main() {
 
   const databaseUrl = await recreateDatabase(POSTGRES, DB_NAME);
   await migrate(databaseUrl, { log: () => {} });
-  const standIns = await startDatabaseStandIns();
   const s3Dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mlflow-s3-"));
-  const s3 = await startS3({ port: PORTS.s3, dir: s3Dir });
+  const s3 = await startS3({ port: PORTS.s3, dir: s3Dir, link: true });
+  const standIns = await startDatabaseStandIns({ otherLinks: [s3.link] });
   // Webhooks: the suites' receivers listen on loopback (MLflow's development settings), and our
   // server and the reference (conftest.py passes this environment on) share one secret key, so
   // each reads the other's encrypted webhook secrets.
@@ -39,6 +41,9 @@ async function main() {
     WEBHOOK_ALLOW_PRIVATE_IPS: "true",
     WEBHOOK_ALLOWED_SCHEMES: "http,https",
     WEBHOOK_SECRET_ENCRYPTION_KEY: webhookKey,
+    // The fault tests shorten the deadlines so that a frozen path costs seconds, not the default 15/30.
+    ...(process.env.DB_TIMEOUT_MS ? { DB_TIMEOUT_MS: process.env.DB_TIMEOUT_MS } : {}),
+    ...(process.env.S3_TIMEOUT_MS ? { S3_TIMEOUT_MS: process.env.S3_TIMEOUT_MS } : {}),
   };
   const server = await startWrangler({ port: PORTS.wrangler, vars });
   log(`stack ready at ${server.url} (database ${DB_NAME})`);
@@ -50,6 +55,7 @@ async function main() {
       EDGE_MLFLOW_URL: server.url,
       EDGE_MLFLOW_DATABASE_URL: databaseUrl,
       EDGE_MLFLOW_DB_LINKS: standIns.control.url,
+      EDGE_MLFLOW_SERVER_PID: String(server.pid),
       EDGE_MLFLOW_S3_ENDPOINT: s3.endpoint,
       EDGE_MLFLOW_S3_BUCKET: LOCAL_S3.bucket,
       EDGE_MLFLOW_S3_REGION: LOCAL_S3.region,

@@ -79,7 +79,8 @@ export async function startPglite({ port, dataDir }) {
   return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: proc.stop };
 }
 
-export async function startS3({ port, dir }) {
+/** The local S3 store; with `link: true`, behind a link (tcp-link.mjs) whose outages tests control. */
+export async function startS3({ port, dir, link = false }) {
   // Our own S3-compatible store (scripts/lib/s3/): SigV4, listings, multipart and conditional
   // requests as S3 and R2 answer them; see README "Artifacts: the local object store".
   const { startS3Server } = await import("./s3/server.mjs");
@@ -91,7 +92,20 @@ export async function startS3({ port, dir }) {
     buckets: [LOCAL_S3.bucket],
     log,
   });
-  return { endpoint: store.endpoint, stop: store.stop };
+  if (!link) return { endpoint: store.endpoint, stop: store.stop };
+  // The Worker reaches the store through a link that tests can take down (drop or freeze).
+  const { startTcpLink } = await import("./tcp-link.mjs");
+  const { SimulatedLink } = await import("./link.mjs");
+  const url = new URL(store.endpoint);
+  const front = await startTcpLink({ target: { host: url.hostname, port: Number(url.port) }, link: new SimulatedLink({ name: "s3" }) });
+  return {
+    endpoint: `http://127.0.0.1:${front.port}`,
+    link: front.link,
+    stop: async () => {
+      await front.close();
+      await store.stop();
+    },
+  };
 }
 
 export async function startWsProxy({ port, link }) {
@@ -109,15 +123,15 @@ export async function startNeonHttp({ port, link }) {
 
 /**
  * Both stand-ins for Neon's proxy, at the one-way delay DB_ONE_WAY_DELAY_MS (default 0), and a
- * control endpoint (link-control.mjs) for their links. Ports default to free ones.
+ * control endpoint (link-control.mjs) for their links and `otherLinks` (the S3 store's). Ports default to free ones.
  */
-export async function startDatabaseStandIns({ httpPort = 0, wsPort = 0, controlPort = 0 } = {}) {
+export async function startDatabaseStandIns({ httpPort = 0, wsPort = 0, controlPort = 0, otherLinks = [] } = {}) {
   const { SimulatedLink, oneWayDelayFromEnv } = await import("./link.mjs");
   const { startLinkControl } = await import("./link-control.mjs");
   const delayMs = oneWayDelayFromEnv();
   const http = await startNeonHttp({ port: httpPort, link: new SimulatedLink({ name: "neon-http", delayMs }) });
   const proxy = await startWsProxy({ port: wsPort, link: new SimulatedLink({ name: "ws-proxy", delayMs }) });
-  const control = await startLinkControl({ port: controlPort, links: [http.link, proxy.link] });
+  const control = await startLinkControl({ port: controlPort, links: [http.link, proxy.link, ...otherLinks] });
   if (delayMs > 0) log(`database stand-ins simulate a one-way delay of ${delayMs} ms`);
   return {
     http,
@@ -182,5 +196,5 @@ export async function startWrangler({ port, vars, quiet = true }) {
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor("wrangler dev", async () => (await fetch(`${url}/health`)).ok, 90_000);
-  return { url, stop: proc.stop };
+  return { url, pid: proc.child.pid, stop: proc.stop };
 }
