@@ -12,7 +12,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../scripts/lib/stack.mjs";
+import { LOCAL_S3, ROOT } from "../scripts/lib/stack.mjs";
 import { newSample, requestsPerClient, runAutocannon, summarise } from "./lib/load.mjs";
 import { startRssSampler } from "./lib/procs.mjs";
 import { describeBytes, machine, problems, ratios, searchTable, table, writeJson } from "./lib/report.mjs";
@@ -27,7 +27,7 @@ import { distanceTable } from "./lib/distance-bench.mjs";
 const log = (...a) => console.error("[bench]", ...a);
 
 function parseArgs(argv) {
-  const opts = { quick: false, only: null, concurrency: null, seconds: null, refWorkers: 4, json: null, keep: false, source: "worktree", transport: "http" };
+  const opts = { quick: false, only: null, concurrency: null, seconds: null, refWorkers: 4, json: null, keep: false, source: "worktree", transport: "http", refArtifacts: "disk" };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, "").split("=");
     if (k === "quick") opts.quick = true;
@@ -39,7 +39,10 @@ function parseArgs(argv) {
     else if (k === "json") opts.json = path.resolve(v);
     else if (k === "keep") opts.keep = true;
     else if (k === "source") opts.source = v;
-    else if (k === "transport") {
+    else if (k === "ref-artifacts") {
+      if (v !== "disk" && v !== "s3") throw new Error("--ref-artifacts is disk or s3");
+      opts.refArtifacts = v;
+    } else if (k === "transport") {
       if (v !== "http" && v !== "ws") throw new Error("--transport is http or ws");
       opts.transport = v;
     }
@@ -170,10 +173,20 @@ async function main() {
     log(`seeded both databases in ${((Date.now() - started) / 1000).toFixed(0)} s; starting the servers`);
     const since = (t) => `${((Date.now() - t) / 1000).toFixed(0)} s`;
     const t0 = Date.now();
-    servers = await Promise.all([
-      startReference({ databaseUrl: dbs.urls.ref, workDir, workers: opts.refWorkers }).then((s) => (log(`reference up in ${since(t0)}`), s)),
-      startOurs({ databaseUrl: dbs.urls.ours, workDir, sourceDir, transport: opts.transport }).then((s) => (log(`ours up in ${since(t0)}`), s)),
-    ]);
+    if (opts.refArtifacts === "s3") {
+      // Like for like: the reference proxies artifacts into the same local S3 store as ours (its
+      // own prefix), so both pay the store; started after ours, whose launcher runs that store.
+      const ours = await startOurs({ databaseUrl: dbs.urls.ours, workDir, sourceDir, transport: opts.transport });
+      log(`ours up in ${since(t0)}`);
+      const s3 = { endpoint: ours.s3Endpoint, bucket: LOCAL_S3.bucket, region: LOCAL_S3.region, accessKeyId: LOCAL_S3.accessKeyId, secretAccessKey: LOCAL_S3.secretAccessKey };
+      servers = [await startReference({ databaseUrl: dbs.urls.ref, workDir, workers: opts.refWorkers, s3 }), ours];
+      log(`reference (artifacts in S3) up in ${since(t0)}`);
+    } else {
+      servers = await Promise.all([
+        startReference({ databaseUrl: dbs.urls.ref, workDir, workers: opts.refWorkers }).then((s) => (log(`reference up in ${since(t0)}`), s)),
+        startOurs({ databaseUrl: dbs.urls.ours, workDir, sourceDir, transport: opts.transport }).then((s) => (log(`ours up in ${since(t0)}`), s)),
+      ]);
+    }
     servers[0].ctx = refCtx;
     servers[1].ctx = oursCtx;
     log(`servers up after ${((Date.now() - started) / 1000).toFixed(0)} s: reference ${servers[0].url}, ours ${servers[1].url} (${opts.transport})`);
@@ -206,7 +219,7 @@ async function main() {
       mode,
       plan: { ...plan, referenceWorkers: opts.refWorkers },
       machine: machine(ROOT),
-      reference: { server: "mlflow server 3.18.0 (uvicorn)", url: servers[0].url },
+      reference: { server: "mlflow server 3.18.0 (uvicorn)", url: servers[0].url, artifacts: opts.refArtifacts },
       ours: { server: "wrangler dev (workerd)", source, url: servers[1].url, transport: opts.transport },
       durationSeconds: Math.round((Date.now() - started) / 1000),
       scenarios: rows,

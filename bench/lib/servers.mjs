@@ -92,12 +92,20 @@ function countInFile(file, needle) {
   }
 }
 
-/** `mlflow server` with its defaults for production: uvicorn, `workers` processes, proxied artifacts. */
-export async function startReference({ databaseUrl, workDir, workers }) {
+/** `mlflow server` with its defaults for production: uvicorn, `workers` processes, proxied artifacts (local disk, or `s3`). */
+export async function startReference({ databaseUrl, workDir, workers, s3 }) {
   const port = await freePort();
   const logFile = path.join(workDir, "reference.log");
-  const artifacts = path.join(workDir, "reference-artifacts");
-  fs.mkdirSync(artifacts, { recursive: true });
+  // Artifacts on the local disk (MLflow's default for --artifacts-destination), or, with `s3`, in
+  // an S3-compatible store through boto3, as a production deployment would keep them.
+  let artifacts = path.join(workDir, "reference-artifacts");
+  let env = NO_TELEMETRY;
+  if (s3) {
+    artifacts = `s3://${s3.bucket}/reference`;
+    env = { ...NO_TELEMETRY, MLFLOW_S3_ENDPOINT_URL: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_DEFAULT_REGION: s3.region };
+  } else {
+    fs.mkdirSync(artifacts, { recursive: true });
+  }
   const child = spawnGroup(MLFLOW, [
     "server",
     "--backend-store-uri", sqlalchemyUrl(databaseUrl),
@@ -109,7 +117,7 @@ export async function startReference({ databaseUrl, workDir, workers }) {
     // 2-core machine importing MLflow takes longer, and workers are killed in a loop. Liveness
     // checks only, no effect on request handling.
     "--uvicorn-opts", "--timeout-worker-healthcheck 60",
-  ], { cwd: workDir, logFile, env: NO_TELEMETRY });
+  ], { cwd: workDir, logFile, env });
   const url = `http://127.0.0.1:${port}`;
   // /health answers as soon as one worker is up; wait for all of them so that the imports of the
   // others do not steal CPU from the first measurements.
