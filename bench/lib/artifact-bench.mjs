@@ -124,7 +124,7 @@ export function artifactScenario({ full }) {
       const workerd = pidsOf(ours.pgid, /workerd/);
       const aws = new AwsClient({ accessKeyId: LOCAL_S3.accessKeyId, secretAccessKey: LOCAL_S3.secretAccessKey, region: LOCAL_S3.region, service: "s3", retries: 0 });
       const s3Url = (key) => `${ours.s3Endpoint}/${LOCAL_S3.bucket}/${key}`;
-      const dir = `bench/large-${Date.now()}`;
+      const dir = `bench/large-${Date.now()}/artifacts`; // a run's artifact folder, where the proxy accepts writes
       const paths = [
         ["ours: Worker proxy", "up", () => transfer(undefined, new URL(`${ARTIFACTS}/artifacts/${dir}/proxy.bin`, ours.url), { method: "PUT", size }).then((r) => ok(r, "PUT")).then(() => size)],
         ["ours: Worker proxy", "down", () => transfer(undefined, new URL(`${ARTIFACTS}/artifacts/${dir}/proxy.bin`, ours.url), { method: "GET" }).then((r) => ok(r, "GET")).then((r) => r.bytes)],

@@ -50,7 +50,8 @@ const search = (id, title, body, { wide = false } = {}) => ({
 
 function artifact(method, size, { concurrency } = {}) {
   const label = size >= 1 << 30 ? `${size / (1 << 30)} GiB` : `${size / MiB} MiB`;
-  const dir = `bench/${size}`;
+  // Inside a run's artifact folder (<experiment>/<run>/artifacts/…), where the proxy accepts writes.
+  const dir = `bench/${size}/artifacts`;
   return {
     id: `artifact-${method.toLowerCase()}-${label.replace(" ", "").toLowerCase()}`,
     title: `artifact ${method} ${label}`,
@@ -59,7 +60,7 @@ function artifact(method, size, { concurrency } = {}) {
     // A large transfer is measured over a fixed number of requests: one per client, no warm-up.
     fixedPerClient: size >= 100 * MiB ? 1 : undefined,
     concurrency,
-    probe: () => ({ method: "PUT", path: `${ARTIFACTS}/bench/probe.txt`, size: 16 }),
+    probe: () => ({ method: "PUT", path: `${ARTIFACTS}/bench/probe/artifacts/probe.txt`, size: 16 }),
     setup: method === "GET" ? () => ({ method: "PUT", path: `${ARTIFACTS}/${dir}/download.bin`, size }) : undefined,
     request: (_ctx, client) => method === "PUT"
       ? { method, path: `${ARTIFACTS}/${dir}/upload-${client}-${next()}.bin`, size }
