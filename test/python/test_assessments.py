@@ -152,3 +152,56 @@ def test_log_assessment_entities_with_overrides_and_spans(server, reference):
             }
 
     on_both(server, reference, flow)
+
+
+# ---- one shared database: each server reads the assessments the other wrote ------------------
+
+from test_reference_reads_our_db import second_reference, second_references  # noqa: E402,F401 (fixtures)
+
+
+def log_assessments(srv) -> tuple[str, str, list[str]]:
+    with fluent(srv):
+        exp = mlflow.set_experiment(unique_name("assess-shared"))
+        t = traced("shared")
+        ids = [
+            mlflow.log_feedback(trace_id=t, name="score", value=0.5, rationale="half", metadata={"k": "v"},
+                                source=AssessmentSource("LLM_JUDGE", "judge")).assessment_id,
+            mlflow.log_feedback(trace_id=t, name="dims", value={"a": 1, "b": [True, None]}).assessment_id,
+            mlflow.log_feedback(trace_id=t, name="failed", error=AssessmentError(error_code="E", error_message="m")).assessment_id,
+            mlflow.log_expectation(trace_id=t, name="expected", value={"facts": ["x", "y"]}).assessment_id,
+            mlflow.log_expectation(trace_id=t, name="plain", value="yes").assessment_id,
+        ]
+        ids.append(mlflow.override_feedback(trace_id=t, assessment_id=ids[0], value=0.9, rationale="human").assessment_id)
+        mlflow.update_assessment(t, ids[4], Expectation(name="plain2", value="no"))
+    return exp.experiment_id, t, ids
+
+
+def full_assessment_view(srv, experiment_id: str, trace_id: str, ids: list[str]) -> dict:
+    """Everything the client reads about the assessments, ids and times included (same rows)."""
+    with fluent(srv):
+        found = mlflow.search_traces(locations=[experiment_id], filter_string="feedback.score > 0.7", return_type="list")
+        return {
+            "one_by_one": [mlflow.get_assessment(trace_id, i).to_dictionary() for i in ids],
+            "on_trace": sorted((a.to_dictionary() for a in mlflow.get_trace(trace_id).info.assessments), key=lambda d: d["assessment_id"]),
+            "search": [x.info.trace_id for x in found],
+        }
+
+
+def assert_same_assessments(writer, reader):
+    experiment_id, trace_id, ids = log_assessments(writer)
+    ours, theirs = full_assessment_view(writer, experiment_id, trace_id, ids), full_assessment_view(reader, experiment_id, trace_id, ids)
+    if ours != theirs:
+        from differential import diff_text
+
+        raise AssertionError(f"assessments read differently through {reader.name}:\n  " + "\n  ".join(diff_text(ours, theirs, names=(writer.name, reader.name))[:40]))
+    assert ours["search"] == [trace_id]
+    # The client's Expectation entity does not carry `valid`.
+    assert [a.get("valid") for a in ours["one_by_one"]] == [False, True, True, None, None, True]
+
+
+def test_shared_db_assessments_forward(server, second_reference):  # noqa: F811
+    assert_same_assessments(server, second_reference)
+
+
+def test_shared_db_assessments_reverse(server, second_reference):  # noqa: F811
+    assert_same_assessments(second_reference, server)
