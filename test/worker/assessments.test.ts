@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { loadConfig, type Env } from "../../src/env";
+import { ADMIN, authEnv, basic, client, ok, unique } from "./auth-helpers";
 import { call, newExperiment } from "./helpers";
 import { traceHex, v3 } from "./traces-helpers";
 
@@ -208,6 +209,7 @@ describe("update", () => {
       update_mask: "assessmentName,feedback,metadata,spanId,unknownPath",
     });
     expect(res.status, res.text).toBe(200);
+    expect(res.roundTrips).toBe(2); // read, then write if unchanged
     const u = res.body.assessment;
     expect(u).toMatchObject({
       assessment_id: a.assessment_id, assessment_name: "renamed", span_id: "s1", source: { source_type: "HUMAN", source_id: "u" },
@@ -338,5 +340,57 @@ describe("bad input and other traces", () => {
     const res = await call("POST", `/ajax-api/3.0/mlflow/traces/${t}/assessments`, { assessment: { assessment_name: "ui", feedback: { value: true } } });
     expect(res.status, res.text).toBe(200);
     expect((await call("GET", `/ajax-api/3.0/mlflow/traces/${t}/assessments/${res.body.assessment.assessment_id}`)).status).toBe(200);
+  });
+});
+
+describe("with auth on", () => {
+  const ENV = authEnv({ AUTH_DEFAULT_PERMISSION: "NO_PERMISSIONS" });
+  const admin = client(ENV, basic(ADMIN.username, ADMIN.password));
+  const T = "/api/3.0/mlflow/traces";
+
+  async function user() {
+    const name = unique("assessor");
+    ok(await admin.post("/users/create", { username: name, password: "assessor-password" }));
+    return { name, api: client(ENV, basic(name, "assessor-password")) };
+  }
+
+  async function traceIn(api: ReturnType<typeof client>): Promise<[string, string]> {
+    const exp = ok(await api.post("/experiments/create", { name: unique("exp") })).body.experiment_id as string;
+    const id = `tr-${traceHex()}`;
+    const location = { type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: exp } };
+    ok(await api.raw("POST", T, { body: { trace: { trace_info: { trace_id: id, trace_location: location, request_time: "2024-01-01T00:00:00Z", state: "OK" } } } }));
+    return [exp, id];
+  }
+
+  it("another user's trace: no reading, writing or deleting its assessments, whatever the path or body names", async () => {
+    const alice = await user();
+    const bob = await user();
+    const [aliceExp, aliceTrace] = await traceIn(alice.api);
+    const [, bobTrace] = await traceIn(bob.api);
+    const secret = ok(await alice.api.raw("POST", `${T}/${aliceTrace}/assessments`, { body: { assessment: { assessment_name: "private", feedback: { value: "secret" } } } })).body.assessment;
+    const path = `${T}/${aliceTrace}/assessments/${secret.assessment_id}`;
+    expect((await bob.api.raw("GET", path)).status).toBe(403);
+    expect((await bob.api.raw("PATCH", path, { body: { assessment: { feedback: { value: "pwned" } }, update_mask: "feedback" } })).status).toBe(403);
+    expect((await bob.api.raw("DELETE", path)).status).toBe(403);
+    expect((await bob.api.raw("POST", `${T}/${aliceTrace}/assessments`, { body: { assessment: { assessment_name: "x", feedback: { value: 1 } } } })).status).toBe(403);
+    // Through his own trace: the body's trace id (either spelling) is not what is written to, and
+    // alice's assessment cannot be reached, overridden or taken over by id.
+    const viaOwn = `${T}/${bobTrace}/assessments`;
+    expect((await bob.api.raw("GET", `${viaOwn}/${secret.assessment_id}`)).status).toBe(404);
+    expect((await bob.api.raw("PATCH", `${viaOwn}/${secret.assessment_id}`, { body: { assessment: { feedback: { value: "pwned" } }, update_mask: "feedback" } })).status).toBe(404);
+    expect((await bob.api.raw("DELETE", `${viaOwn}/${secret.assessment_id}`)).status).toBe(200);
+    const override = await bob.api.raw("POST", viaOwn, { body: { assessment: { traceId: aliceTrace, assessment_name: "x", feedback: { value: 1 }, overrides: secret.assessment_id } } });
+    expect(override.status).toBe(404);
+    const takeover = await bob.api.raw("POST", viaOwn, { body: { assessment: { assessmentId: secret.assessment_id, trace_id: aliceTrace, assessment_name: "x", feedback: { value: 1 } } } });
+    expect([takeover.status, takeover.body.error_code]).toEqual([400, "RESOURCE_ALREADY_EXISTS"]);
+    const mine = ok(await bob.api.raw("POST", viaOwn, { body: { assessment: { trace_id: aliceTrace, assessment_name: "x", feedback: { value: 1 } } } }));
+    expect(mine.body.assessment.trace_id).toBe(bobTrace);
+    expect(ok(await alice.api.raw("GET", path)).body.assessment).toEqual(secret);
+    // READ lets bob read alice's assessments, not change them; EDIT lets him.
+    ok(await alice.api.post("/experiments/permissions/create", { experiment_id: aliceExp, username: bob.name, permission: "READ" }));
+    expect((await bob.api.raw("GET", path)).status).toBe(200);
+    expect((await bob.api.raw("DELETE", path)).status).toBe(403);
+    ok(await alice.api.patch("/experiments/permissions/update", { experiment_id: aliceExp, username: bob.name, permission: "EDIT" }));
+    expect((await bob.api.raw("PATCH", path, { body: { assessment: { rationale: "seen" }, update_mask: "rationale" } })).status).toBe(200);
   });
 });
