@@ -105,7 +105,7 @@ export function protoValue(v: unknown): PyValue {
 }
 
 /** A Value must hold what JSON can say: no NaN or infinities (Python's protobuf refuses to print them). */
-function checkFiniteValue(v: PyValue, field: string): void {
+export function checkFiniteValue(v: PyValue, field: string): void {
   if (typeof v === "number" && !Number.isFinite(v)) throw MlflowError.invalidParameter(`Invalid value for '${field}': numbers must be finite.`);
   if (Array.isArray(v)) v.forEach((x) => checkFiniteValue(x, field));
   if (v instanceof Map) for (const x of v.values()) checkFiniteValue(x, field);

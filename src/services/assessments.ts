@@ -11,6 +11,7 @@ import { pyDumps, tryPyLoads, type PyValue } from "../lib/py-json";
 import {
   aggregate,
   assessmentFromWire,
+  checkFiniteValue,
   errorJson,
   expectationValue,
   protoValue,
@@ -102,11 +103,13 @@ function changesOf(a: AssessmentMessage, paths: string[]): Changes {
         break;
       case "expectation":
         out.expectation = expectationValue((a.expectation ?? {}) as Json);
+        checkFiniteValue(out.expectation, "assessment.expectation.value");
         break;
       case "feedback": {
         const f = (a.feedback ?? {}) as Json;
         const error = f.error as Json | undefined;
         out.feedback = { value: protoValue(f.value ?? null), error: error ? errorJson(error as Record<string, string>) : null };
+        checkFiniteValue(out.feedback.value, "assessment.feedback.value");
         break;
       }
       case "rationale":

@@ -287,6 +287,8 @@ describe("bad input and other traces", () => {
       [{ assessment: { assessment_id: "a".repeat(51), feedback: { value: 1 } } }, 400, ""],
       [{ assessment: { assessment_name: "a", assessmentName: "b", feedback: { value: 1 } } }, 400, ""],
       ["{not json", 400, ""],
+      ['{"assessment": {"feedback": {"value": 1e400}}}', 400, ""],
+      ['{"assessment": {"expectation": {"serialized_value": {"serialization_format": "JSON_FORMAT", "value": "NaN"}}}}', 400, ""],
       [[{ assessment: {} }], 400, ""],
     ];
     for (const [body, status, message] of bad) {
