@@ -58,8 +58,6 @@ export async function insertAssessment(db: Db, traceId: string, a: AssessmentIns
                where ${a.overrides}::varchar is not null and trace_id = ${traceId} and assessment_id = ${a.overrides}::varchar),
     ok as (select 1 from trace where not exists (select 1 from taken)
              and (${a.overrides}::varchar is null or exists (select 1 from target))),
-    overridden as (update assessments set valid = false
-                   where assessment_id in (select assessment_id from target) and exists (select 1 from ok) returning 1),
     created as (
       insert into assessments (assessment_id, trace_id, name, assessment_type, value, error, created_timestamp, last_updated_timestamp,
         source_type, source_id, run_id, span_id, rationale, overrides, valid, assessment_metadata, experiment_id, trace_timestamp_ms,
@@ -69,16 +67,20 @@ export async function insertAssessment(db: Db, traceId: string, a: AssessmentIns
         ${a.sourceType}, ${a.sourceId}::varchar, ${a.runId}::varchar, ${a.spanId}::varchar, ${a.rationale}::text,
         ${a.overrides}::varchar, true, ${a.metadata}::text, t.experiment_id, t.timestamp_ms, ${a.aggregateValue}::float8, ${a.isNumeric}::boolean
       from trace t where exists (select 1 from ok)
+      -- A concurrent create of the same id: nothing written, answered as a taken id.
+      on conflict (assessment_id) do nothing
       returning *
-    )
+    ),
+    overridden as (update assessments set valid = false
+                   where assessment_id in (select assessment_id from target) and exists (select 1 from created) returning 1)
     select exists (select 1 from trace) as trace_found, exists (select 1 from taken) as id_taken,
       exists (select 1 from target) as target_found, (select count(*) from overridden) as overridden_count,
       (select ${ROW("c")} from created c) as row`);
   const out = r.rows[0]!;
   if (out.row) return { kind: "created", row: out.row };
   if (!out.trace_found) return { kind: "no_trace" };
-  if (out.id_taken) return { kind: "id_taken" };
-  return { kind: "no_override_target" };
+  if (a.overrides !== null && !out.target_found) return { kind: "no_override_target" };
+  return { kind: "id_taken" };
 }
 
 /** An assessment of a trace, and whether the trace exists (for MLflow's two "not found" messages). */
