@@ -133,7 +133,8 @@ class Normaliser:
     def value(self, v: Any, key: str | None = None, parent: str | None = None) -> Any:
         if key == "value" and parent == "serialized_value" and isinstance(v, str):
             # A serialized expectation: its keys come in the protobuf runtime's map order (upb
-            # hashes them); clients json.loads it, so it is compared as the value it encodes.
+            # hashes them with a per-process random seed); clients json.loads it, so it is
+            # compared as the value it encodes.
             try:
                 return {"<json>": self.value(json.loads(v), "serialized", parent)}
             except ValueError:
