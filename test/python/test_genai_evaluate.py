@@ -80,7 +80,12 @@ def flaky(outputs) -> float:
     return 1.0
 
 
-SCORERS = [exact_match, answer_length, detailed, several, flaky,
+@scorer(aggregations=["min", "max", "median"])
+def span_count(trace) -> int:
+    return len(trace.data.spans)
+
+
+SCORERS = [exact_match, answer_length, detailed, several, flaky, span_count,
            RegexMatch(pattern=r"^Answer:"), ResponseLength(max_length=40), PIIDetection()]
 
 RECORDS = [
@@ -174,9 +179,10 @@ def test_evaluate_list_dataframe_and_dataset(server, reference):
         view = on_both(server, reference, flow, kind)
         assert len(view["traces"]) == 3, kind
         assert view["metrics"]["exact_match/mean"] == pytest.approx(1 / 3), kind
+        assert {"span_count/min", "span_count/max", "span_count/median"} <= set(view["metrics"]), kind
         for t in view["traces"]:
             names = {a["name"] for a in t["assessments"]}
-            assert {"exact_match", "answer_length", "detailed", "has_answer", "word_count", "flaky", "regex_match",
+            assert {"exact_match", "answer_length", "detailed", "has_answer", "word_count", "flaky", "span_count", "regex_match",
                     "response_length", "pii_detection", "expected_response"} <= names, (kind, names)
         errors = [a for t in view["traces"] for a in t["assessments"] if a["error"]]
         assert [(a["name"], a["error"][0]) for a in errors] == [("flaky", "SCORER_ERROR")] * 2, kind
