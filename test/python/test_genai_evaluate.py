@@ -203,3 +203,24 @@ def test_evaluate_existing_traces_without_predict_fn(server, reference):
             return evaluation_view(srv, result, exp.experiment_id, own_digest=True)
 
     on_both(server, reference, flow)
+
+
+def test_evaluate_for_a_logged_model(server, reference):
+    """`model_id=`: the traces carry the model id and the metrics are logged to the model too."""
+
+    def flow(srv):
+        with fluent(srv):
+            exp = mlflow.set_experiment(unique_name("eval-model"))
+            model = mlflow.set_active_model(name=unique_name("agent"))
+            result = mlflow.genai.evaluate(data=[dict(r) for r in RECORDS], predict_fn=predict, scorers=[exact_match, answer_length], model_id=model.model_id)
+            mlflow.clear_active_model()
+            subs = {model.model_id: "<model>", model.name: "<model name>"}
+            view = evaluation_view(srv, result, exp.experiment_id, subs)
+            logged = mlflow.get_logged_model(model.model_id)
+            view["model_metrics"] = sorted((m.key, m.value, m.run_id == result.run_id) for m in logged.metrics or [])
+            view["traces_of_model"] = [t["metadata"].get("mlflow.modelId") for t in view["traces"]]
+            return view
+
+    view = on_both(server, reference, flow)
+    assert view["model_metrics"] and all(same_run for *_, same_run in view["model_metrics"])
+    assert view["traces_of_model"] == ["<model>"] * 3
