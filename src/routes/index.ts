@@ -4,6 +4,7 @@
  */
 import type { RouteDef } from "./route";
 import { artifactRoutes } from "./artifacts";
+import { assessmentRoutes } from "./assessments";
 import { experimentRoutes } from "./experiments";
 import { datasetRoutes } from "./genai-datasets";
 import { loggedModelRoutes } from "./logged-models";
@@ -34,6 +35,7 @@ export const ROUTES: readonly RouteDef<never>[] = [
   ...modelVersionRoutes,
   ...otlpRoutes,
   ...traceRoutes,
+  ...assessmentRoutes,
   ...traceV2Routes,
   ...traceArtifactRoutes,
   // GenAI: scorers, evaluation datasets, webhooks

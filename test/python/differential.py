@@ -18,6 +18,8 @@ A *case* is a list of *steps*; a step is a dict:
                         then not compared, and ``edge_check`` states our behaviour instead
   edge_check            callable(requests.Response) with assertions for our server
   compare               False: do not compare this step's answers (its checks still run)
+  server_times          True: RFC 3339 strings under create_time/last_update_time are the server's
+                        clock (e.g. an assessment's update time) and compared by presence only
 
 ``${name}`` is a fresh unique string per server per case (use it for experiment names), ``${hex}``
 and ``${hex2}`` fresh 32-hex ids (for trace ids), and
@@ -42,10 +44,14 @@ SERVER_TIME_KEYS = {"creation_time", "last_update_time"}
 # latest_versions: the reference lists one version per stage in the physical order of the rows it
 # read (it builds a dict while scanning model_versions without ORDER BY), which changes as rows are
 # updated; two runs of the same steps against the reference alone disagree.
-UNORDERED_LIST_KEYS = {"tags", "params", "dataset_inputs", "latest_versions"}
+# assessments: a trace's assessments are read without ORDER BY (sqlalchemy_store.py), in no defined order.
+UNORDERED_LIST_KEYS = {"tags", "params", "dataset_inputs", "latest_versions", "assessments"}
 # Double fields: the reference (protobuf) writes 0.0 where JavaScript's JSON writes 0. No client can
-# tell them apart (both parse into a double), so they are compared as floats.
+# tell them apart (both parse into a double), so they are compared as floats; inside a
+# google.protobuf.Value (an assessment's `value`: lists, structs) every number is a double too.
 DOUBLE_KEYS = {"value"}
+# Wire timestamps (RFC 3339) the server stamps itself; compared by presence with `server_times`.
+SERVER_TIMESTAMP_KEYS = {"create_time", "last_update_time"}
 TIMEOUT = 30
 
 
@@ -125,12 +131,22 @@ class Normaliser:
         return s
 
     def value(self, v: Any, key: str | None = None, parent: str | None = None) -> Any:
+        if key == "value" and parent == "serialized_value" and isinstance(v, str):
+            # A serialized expectation: its keys come in the protobuf runtime's map order (upb
+            # hashes them with a per-process random seed); clients json.loads it, so it is
+            # compared as the value it encodes.
+            try:
+                return {"<json>": self.value(json.loads(v), "serialized", parent)}
+            except ValueError:
+                pass
+        if key in DOUBLE_KEYS and isinstance(v, (list, dict)):
+            return _doubles(self.value(v, f"{key}[]", parent))
         if isinstance(v, dict):
             return {k: self.value(x, k, key) for k, x in v.items()}
         if isinstance(v, list):
             items = [self.value(x, None, key) for x in v]
             if key in UNORDERED_LIST_KEYS or (key == "metrics" and parent == "data"):
-                items.sort(key=lambda x: json.dumps(x, sort_keys=True))
+                items.sort(key=lambda x: json.dumps(_sort_view(x), sort_keys=True))
             return items
         if key in DOUBLE_KEYS and isinstance(v, int) and not isinstance(v, bool):
             return float(v)
@@ -139,10 +155,38 @@ class Normaliser:
         if key == "next_page_token" and isinstance(v, str):
             return "<page_token>" if v else ""
         if isinstance(v, str):
-            return self.string(v, key)
+            s = self.string(v, key)
+            # Assessment ids the server generated and the case did not save: equal by shape.
+            return "<generated assessment id>" if key == "assessment_id" and GENERATED_ASSESSMENT_ID.fullmatch(s) else s
         if isinstance(v, float) and math.isnan(v):
             return "NaN(float)"
         return v
+
+
+GENERATED_ASSESSMENT_ID = re.compile(r"a-[0-9a-f]{32}")
+
+
+def _sort_view(v: Any) -> Any:
+    """What an unordered list is sorted by: not the server's clock."""
+    if isinstance(v, dict):
+        return {k: x for k, x in v.items() if k not in SERVER_TIMESTAMP_KEYS}
+    return v
+
+
+def _doubles(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_doubles(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _doubles(x) for k, x in v.items()}
+    return float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+def _server_times(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_server_times(x) for x in v]
+    if isinstance(v, dict):
+        return {k: ("<server time>" if k in SERVER_TIMESTAMP_KEYS and isinstance(x, str) else _server_times(x)) for k, x in v.items()}
+    return v
 
 
 def shape(v: Any) -> Any:
@@ -166,6 +210,8 @@ def normalise(step: dict, resp: requests.Response, ctx: dict) -> dict:
         out["json"] = shape(body)
         return out
     body = norm.value(body)
+    if step.get("server_times"):
+        body = _server_times(body)
     if isinstance(body, dict) and "message" in body and "message_prefix" in step:
         prefix = norm.string(render(step["message_prefix"], ctx))
         msg = body["message"]

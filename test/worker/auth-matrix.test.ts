@@ -53,6 +53,12 @@ async function newTrace(fx: Fx): Promise<string> {
   ok(await admin.raw("POST", "/v1/traces", { headers: { "content-type": "application/json", "x-mlflow-experiment-id": fx.exp }, body: otlpJson(hex) }));
   return `tr-${hex}`;
 }
+/** A feedback on a fresh trace of the fixture experiment, logged by the admin: [trace id, assessment id]. */
+async function newAssessment(fx: Fx): Promise<[string, string]> {
+  const t = await newTrace(fx);
+  const res = ok(await admin.raw("POST", `/api/3.0/mlflow/traces/${t}/assessments`, { body: { assessment: { assessment_name: "q", feedback: { value: 1 } } } }));
+  return [t, (res.body as { assessment: { assessment_id: string } }).assessment.assessment_id];
+}
 const otlpJson = (hex: string) => JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: hex, spanId: "00000000000000a1", name: "root", startTimeUnixNano: "1", endTimeUnixNano: "2" }] }] }] });
 const T = "/api/3.0/mlflow/traces";
 // GenAI fixtures, made by the admin on the fixture experiment (shared ones made once).
@@ -68,6 +74,17 @@ const POLICY: Record<string, Policy> = {
     need: "update",
     call: (api, fx) => api.raw("POST", T, { body: { trace: { trace_info: { trace_id: `tr-${crypto.randomUUID().replace(/-/g, "")}`, trace_location: { mlflow_experiment: { experiment_id: fx.exp } }, request_time: "2024-01-01T00:00:00Z", state: "OK" } } } }),
   },
+  // assessments: reads need READ on the trace's experiment, writes (delete included) EDIT
+  "POST /traces/:trace_id/assessments": {
+    need: "update",
+    call: async (api, fx) => api.raw("POST", `${T}/${await newTrace(fx)}/assessments`, { body: { assessment: { assessment_name: "q", feedback: { value: 1 } } } }),
+  },
+  "GET /traces/:trace_id/assessments/:assessment_id": { need: "read", call: async (api, fx) => { const [t, a] = await newAssessment(fx); return api.raw("GET", `${T}/${t}/assessments/${a}`); } },
+  "PATCH /traces/:trace_id/assessments/:assessment_id": {
+    need: "update",
+    call: async (api, fx) => { const [t, a] = await newAssessment(fx); return api.raw("PATCH", `${T}/${t}/assessments/${a}`, { body: { assessment: { rationale: "r" }, update_mask: "rationale" } }); },
+  },
+  "DELETE /traces/:trace_id/assessments/:assessment_id": { need: "update", call: async (api, fx) => { const [t, a] = await newAssessment(fx); return api.raw("DELETE", `${T}/${t}/assessments/${a}`); } },
   "GET /traces/get": { need: "read", call: async (api, fx) => api.raw("GET", `${T}/get`, { query: { trace_id: await newTrace(fx) } }) },
   "GET /traces/batchGet": { need: "read", call: async (api, fx) => api.raw("GET", `${T}/batchGet`, { query: { trace_ids: [await newTrace(fx)] } }) },
   "POST /traces/batchGetInfos": { need: "read", call: async (api, fx) => api.raw("POST", `${T}/batchGetInfos`, { body: { trace_ids: [await newTrace(fx)] } }) },
