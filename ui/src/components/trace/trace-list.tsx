@@ -1,0 +1,217 @@
+/**
+ * The traces of an experiment (or of one run): request and response previews, state, latency,
+ * time, tokens, run, tags and assessment verdicts. Filtering is MLflow's trace filter language,
+ * passed to `traces/search` as typed (the server's 400 is shown as it is); ordering and paging are
+ * the server's too (page tokens, kept on a stack so Previous works). Filter and order live in the URL.
+ */
+import { useState } from "preact/hooks";
+import { ErrorBox, Spinner } from "../common";
+import { useAsync } from "../../hooks";
+import { href, route, setQuery } from "../../router";
+import { formatAssessmentValue, isCurrent, valueOf, verdictOf } from "../../traces/assessments";
+import { searchTraces } from "../../traces/trace-api";
+import { durationMs, formatLatency, previewText, requestTimeMs, sourceRunId, stateLabel, tokenUsage, traceName, userTags } from "../../traces/trace-info";
+import { traceHref } from "../../traces/trace-links";
+import type { TraceInfo } from "../../traces/trace-types";
+import { formatRelative, formatTime } from "../../format";
+
+/** Sort choices → MLflow order_by clauses. */
+export const TRACE_ORDERS: Record<string, { label: string; clause: string }> = {
+  newest: { label: "Newest first", clause: "timestamp_ms DESC" },
+  oldest: { label: "Oldest first", clause: "timestamp_ms ASC" },
+  slowest: { label: "Slowest first", clause: "execution_time_ms DESC" },
+  fastest: { label: "Fastest first", clause: "execution_time_ms ASC" },
+};
+const PAGE_SIZES = [25, 50, 100];
+
+const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+
+interface Props {
+  experimentId: string;
+  /** Only this run's traces (its own and those linked to it). */
+  runId?: string;
+}
+
+export function TraceList({ experimentId, runId }: Props) {
+  const q = route.value.query;
+  const filter = q.get("filter") ?? "";
+  const orderKey = TRACE_ORDERS[q.get("order") ?? ""] ? q.get("order")! : "newest";
+  const pageSize = PAGE_SIZES.includes(Number(q.get("size"))) ? Number(q.get("size")) : 25;
+  const [draft, setDraft] = useState(filter);
+  // Tokens of the pages before the current one; the current page's token is the last pushed.
+  const [tokens, setTokens] = useState<string[]>([]);
+  const token = tokens[tokens.length - 1];
+  const fullFilter = [runId ? `run_id = ${quote(runId)}` : "", filter.trim()].filter(Boolean).join(" AND ");
+  const res = useAsync(
+    () => searchTraces({ experimentIds: [experimentId], filter: fullFilter, orderBy: [TRACE_ORDERS[orderKey]!.clause], pageToken: token, maxResults: pageSize }),
+    [experimentId, fullFilter, orderKey, pageSize, token],
+  );
+  const resetPaging = () => setTokens([]);
+  const traces = res.data?.traces ?? [];
+  const sortBy = (asc: string, desc: string) => {
+    resetPaging();
+    setQuery({ order: orderKey === desc ? asc : desc === "newest" ? undefined : desc });
+  };
+  const sortMark = (asc: string, desc: string) => (orderKey === desc ? " ▼" : orderKey === asc ? " ▲" : "");
+  const ariaSort = (asc: string, desc: string) => (orderKey === desc ? "descending" : orderKey === asc ? "ascending" : undefined);
+  return (
+    <div class="trace-list">
+      <form
+        class="toolbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          resetPaging();
+          setQuery({ filter: draft.trim() || undefined });
+        }}
+      >
+        <input
+          type="search"
+          class="grow mono"
+          aria-label="Filter traces"
+          placeholder="trace.status = 'ERROR' AND tags.env = 'prod' AND span.type = 'LLM'"
+          value={draft}
+          onInput={(e) => setDraft(e.currentTarget.value)}
+        />
+        <button type="submit">Search</button>
+        <select
+          aria-label="Sort traces"
+          value={orderKey}
+          onChange={(e) => {
+            resetPaging();
+            setQuery({ order: e.currentTarget.value === "newest" ? undefined : e.currentTarget.value });
+          }}
+        >
+          {Object.entries(TRACE_ORDERS).map(([k, o]) => (
+            <option key={k} value={k}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Traces per page"
+          value={String(pageSize)}
+          onChange={(e) => {
+            resetPaging();
+            setQuery({ size: e.currentTarget.value === "25" ? undefined : e.currentTarget.value });
+          }}
+        >
+          {PAGE_SIZES.map((n) => (
+            <option key={n} value={String(n)}>
+              {n} per page
+            </option>
+          ))}
+        </select>
+      </form>
+      <ErrorBox error={res.error} title="Could not search traces." />
+      {res.loading && !res.data && <Spinner label="Loading traces…" />}
+      {res.data && traces.length === 0 && !res.error && (
+        <div class="empty" data-testid="traces-empty">
+          {filter ? (
+            <p>No traces match this filter.</p>
+          ) : (
+            <>
+              <p>No traces {runId ? "in this run" : "in this experiment"} yet.</p>
+              <p class="small-text">
+                Decorate a function with <code>@mlflow.trace</code>, or turn on autologging (<code>mlflow.openai.autolog()</code>), with this experiment set: each call shows up here.
+              </p>
+            </>
+          )}
+        </div>
+      )}
+      {traces.length > 0 && (
+        <div class="table-scroll">
+          <table class="table traces-table" aria-busy={res.loading}>
+            <thead>
+              <tr>
+                <th>Trace</th>
+                <th>Request</th>
+                <th>Response</th>
+                <th>State</th>
+                <th aria-sort={ariaSort("fastest", "slowest")}>
+                  <button type="button" class="link sort-head" onClick={() => sortBy("fastest", "slowest")}>
+                    Latency{sortMark("fastest", "slowest")}
+                  </button>
+                </th>
+                <th aria-sort={ariaSort("oldest", "newest")}>
+                  <button type="button" class="link sort-head" onClick={() => sortBy("oldest", "newest")}>
+                    Time{sortMark("oldest", "newest")}
+                  </button>
+                </th>
+                <th class="num">Tokens</th>
+                {!runId && <th>Run</th>}
+                <th>Tags</th>
+                <th>Assessments</th>
+              </tr>
+            </thead>
+            <tbody>
+              {traces.map((t) => (
+                <TraceRow key={t.trace_id} info={t} experimentId={experimentId} runId={runId} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {(tokens.length > 0 || res.data?.nextPageToken) && (
+        <div class="pager">
+          <button type="button" disabled={tokens.length === 0 || res.loading} onClick={() => setTokens(tokens.slice(0, -1))}>
+            ← Previous
+          </button>
+          <span class="muted small-text">Page {tokens.length + 1}</span>
+          <button type="button" disabled={!res.data?.nextPageToken || res.loading} onClick={() => setTokens([...tokens, res.data!.nextPageToken!])}>
+            Next →
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function TraceRow({ info, experimentId, runId }: { info: TraceInfo; experimentId: string; runId?: string }) {
+  const link = traceHref(experimentId, info.trace_id, runId ? { runId } : undefined);
+  const time = requestTimeMs(info);
+  const usage = tokenUsage(info);
+  const run = sourceRunId(info);
+  const current = (info.assessments ?? []).filter(isCurrent);
+  return (
+    <tr data-trace-id={info.trace_id}>
+      <td>
+        <a href={link} class="trace-link">
+          {traceName(info) || info.trace_id.slice(0, 12)}
+        </a>
+        <div class="mono muted small-text">{info.trace_id.slice(0, 14)}</div>
+      </td>
+      <td class="preview-cell" title={info.request_preview}>
+        {previewText(info.request_preview)}
+      </td>
+      <td class="preview-cell" title={info.response_preview}>
+        {previewText(info.response_preview)}
+      </td>
+      <td>
+        <span class={`badge status-${(info.state ?? "").toLowerCase()}`}>{stateLabel(info.state)}</span>
+      </td>
+      <td class="num mono">{formatLatency(durationMs(info))}</td>
+      <td title={formatTime(time)}>{formatRelative(time)}</td>
+      <td class="num mono">{usage?.total ?? ""}</td>
+      {!runId && <td>{run ? <a class="mono" href={href(`/experiments/${experimentId}/runs/${run}`)}>{run.slice(0, 8)}</a> : ""}</td>}
+      <td>
+        {userTags(info).map(([k, v]) => (
+          <span key={k} class="chip small-text">
+            {k}
+            {v ? `: ${v}` : ""}
+          </span>
+        ))}
+      </td>
+      <td>
+        {current.map((a) => {
+          const v = valueOf(a);
+          return (
+            <span key={a.assessment_id} class={`chip small-text verdict-${verdictOf(v)}`} title={a.rationale}>
+              {a.assessment_name}: {formatAssessmentValue(v)}
+            </span>
+          );
+        })}
+      </td>
+    </tr>
+  );
+}
