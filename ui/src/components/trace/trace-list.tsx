@@ -38,10 +38,14 @@ export function TraceList({ experimentId, runId }: Props) {
   const orderKey = TRACE_ORDERS[q.get("order") ?? ""] ? q.get("order")! : "newest";
   const pageSize = PAGE_SIZES.includes(Number(q.get("size"))) ? Number(q.get("size")) : 25;
   const [draft, setDraft] = useState(filter);
-  // Tokens of the pages before the current one; the current page's token is the last pushed.
-  const [tokens, setTokens] = useState<string[]>([]);
-  const token = tokens[tokens.length - 1];
   const fullFilter = [runId ? `run_id = ${quote(runId)}` : "", filter.trim()].filter(Boolean).join(" AND ");
+  // Page tokens followed so far (the current page's is the last); they belong to one query, so a
+  // new filter or order (typed, or reached with Back) starts again from the first page.
+  const queryKey = [experimentId, fullFilter, orderKey, pageSize].join("\n");
+  const [paging, setPaging] = useState<{ key: string; tokens: string[] }>({ key: queryKey, tokens: [] });
+  const tokens = paging.key === queryKey ? paging.tokens : [];
+  const setTokens = (next: string[]) => setPaging({ key: queryKey, tokens: next });
+  const token = tokens[tokens.length - 1];
   const res = useAsync(
     () => searchTraces({ experimentIds: [experimentId], filter: fullFilter, orderBy: [TRACE_ORDERS[orderKey]!.clause], pageToken: token, maxResults: pageSize }),
     [experimentId, fullFilter, orderKey, pageSize, token],
