@@ -28,11 +28,8 @@ export interface SpanNode {
   durationMs: number;
   status: SpanStatus;
   statusMessage: string;
-  inputs: unknown;
-  outputs: unknown;
-  /** Every attribute except inputs, outputs and the span type, values decoded. */
-  attributes: Record<string, unknown>;
-  events: SpanEvent[];
+  /** The span as received; its attributes and events are decoded on demand (`spanDetails`). */
+  raw: RawSpan;
   /** ERROR status or an `exception` event. */
   failed: boolean;
   depth: number;
@@ -51,10 +48,13 @@ export interface SpanTree {
   durationMs: number;
   /** Wall-clock start of the trace in ms since the epoch (NaN when no span has a time). */
   startEpochMs: number;
+  /** The first span's start, in ns since the epoch (0 when unknown): event times are relative to it. */
+  startNs: number;
 }
 
 const HEX16 = /^[0-9a-f]{16}$/i;
 const HEX32 = /^[0-9a-f]{32}$/i;
+const BYTE_HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
 /** Span ids come as base64 (OTLP JSON), hex, or `0x…` hex (MLflow's span dicts): always hex out. */
 export function spanIdHex(id: string | null | undefined): string | null {
@@ -64,7 +64,7 @@ export function spanIdHex(id: string | null | undefined): string | null {
   try {
     const bin = atob(id);
     let hex = "";
-    for (let i = 0; i < bin.length; i++) hex += bin.charCodeAt(i).toString(16).padStart(2, "0");
+    for (let i = 0; i < bin.length; i++) hex += BYTE_HEX[bin.charCodeAt(i)];
     return hex || null;
   } catch {
     return id;
@@ -122,10 +122,16 @@ export function decodeAttributes(attrs: RawSpan["attributes"]): Record<string, u
   return out;
 }
 
-function toBig(v: unknown): bigint | null {
-  if (typeof v === "bigint") return v;
-  if (typeof v === "number" && Number.isFinite(v)) return BigInt(Math.trunc(v));
-  if (typeof v === "string" && /^-?\d+$/.test(v)) return BigInt(v);
+/**
+ * Nanosecond timestamps as doubles. Past 2^53 they arrive as decimal strings and lose a few hundred
+ * nanoseconds here, far below what a timeline shows, and doubles avoid a BigInt per span.
+ */
+function toNs(v: unknown): number | null {
+  if (typeof v === "number") return Number.isFinite(v) ? v : null;
+  if (typeof v === "string" && v !== "") {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  }
   return null;
 }
 
@@ -136,58 +142,108 @@ function statusOf(raw: RawSpan["status"]): { status: SpanStatus; message: string
 }
 
 const SPAN_TYPE = "mlflow.spanType";
+
+/** The span type alone, without decoding the other attributes (the tree needs nothing else). */
+function spanTypeOf(attrs: RawSpan["attributes"]): unknown {
+  if (!attrs) return undefined;
+  if (Array.isArray(attrs)) {
+    for (const kv of attrs) if (kv.key === SPAN_TYPE) return fromAnyValue(kv.value);
+    return undefined;
+  }
+  const v = attrs[SPAN_TYPE];
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+export interface SpanDetails {
+  inputs: unknown;
+  outputs: unknown;
+  /** Every attribute except inputs, outputs and the span type, values decoded. */
+  attributes: Record<string, unknown>;
+  events: SpanEvent[];
+}
+
+const detailsCache = new WeakMap<SpanNode, SpanDetails>();
+
+/**
+ * A span's inputs, outputs, attributes and events, decoded when the span is first shown: building
+ * the tree of a 5,000-span trace then touches only ids, names, times and statuses.
+ */
+export function spanDetails(node: SpanNode, tree: Pick<SpanTree, "startNs">): SpanDetails {
+  const cached = detailsCache.get(node);
+  if (cached) return cached;
+  const attributes = decodeAttributes(node.raw.attributes);
+  const details: SpanDetails = {
+    inputs: attributes[INPUTS],
+    outputs: attributes[OUTPUTS],
+    attributes,
+    events: (node.raw.events ?? []).map((e) => {
+      const t = toNs(e.time_unix_nano);
+      return { name: e.name ?? "", offsetMs: t === null ? 0 : (t - tree.startNs) / 1e6, attributes: decodeAttributes(e.attributes) };
+    }),
+  };
+  delete attributes[SPAN_TYPE];
+  delete attributes[INPUTS];
+  delete attributes[OUTPUTS];
+  detailsCache.set(node, details);
+  return details;
+}
 const INPUTS = "mlflow.spanInputs";
 const OUTPUTS = "mlflow.spanOutputs";
 
 /** Builds the display tree. Spans whose parent is missing become roots, so nothing is hidden. */
 export function buildSpanTree(raw: RawSpan[]): SpanTree {
   const n = raw.length;
-  const starts: (bigint | null)[] = new Array(n);
-  const ends: (bigint | null)[] = new Array(n);
-  let t0: bigint | null = null;
-  let t1: bigint | null = null;
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  let t0 = Infinity;
+  let t1 = -Infinity;
   for (let i = 0; i < n; i++) {
-    const s = toBig(raw[i]!.start_time_unix_nano);
-    const e = toBig(raw[i]!.end_time_unix_nano);
-    starts[i] = s;
-    ends[i] = e;
-    if (s !== null && (t0 === null || s < t0)) t0 = s;
+    const s = toNs(raw[i]!.start_time_unix_nano);
+    const e = toNs(raw[i]!.end_time_unix_nano);
+    starts[i] = s ?? NaN;
+    ends[i] = e ?? NaN;
+    if (s !== null && s < t0) t0 = s;
     const last = e ?? s;
-    if (last !== null && (t1 === null || last > t1)) t1 = last;
+    if (last !== null && last > t1) t1 = last;
   }
-  const base = t0 ?? 0n;
-  const msSince = (v: bigint | null) => (v === null ? 0 : Number(v - base) / 1e6);
+  const known = Number.isFinite(t0);
+  const base = known ? t0 : 0;
+  const msSince = (v: number | null) => (v === null || Number.isNaN(v) ? 0 : (v - base) / 1e6);
+  // Parent ids repeat (every child names its parent): each distinct encoded id is converted once.
+  const hexOf = new Map<string, string | null>();
+  const toHex = (id: string | null | undefined) => {
+    if (!id) return null;
+    let hex = hexOf.get(id);
+    if (hex === undefined) hexOf.set(id, (hex = spanIdHex(id)));
+    return hex;
+  };
 
   const nodes: SpanNode[] = new Array(n);
   const indexById = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const r = raw[i]!;
-    const id = spanIdHex(r.span_id) ?? `span-${i}`;
-    const attributes = decodeAttributes(r.attributes);
-    const type = attributes[SPAN_TYPE];
-    const inputs = attributes[INPUTS];
-    const outputs = attributes[OUTPUTS];
-    delete attributes[SPAN_TYPE];
-    delete attributes[INPUTS];
-    delete attributes[OUTPUTS];
-    const events = (r.events ?? []).map((e) => ({ name: e.name ?? "", offsetMs: msSince(toBig(e.time_unix_nano)), attributes: decodeAttributes(e.attributes) }));
+    const id = toHex(r.span_id) ?? `span-${i}`;
+    const type = spanTypeOf(r.attributes);
+    const hasException = !!r.events?.some((e) => e.name === "exception");
     const { status, message } = statusOf(r.status);
     const startMs = msSince(starts[i]!);
-    const endMs = ends[i] === null ? startMs : msSince(ends[i]!);
+    const endMs = Number.isNaN(ends[i]!) ? startMs : msSince(ends[i]!);
     nodes[i] = {
       id,
-      parentId: spanIdHex(r.parent_span_id ?? null),
+      parentId: toHex(r.parent_span_id),
       name: r.name ?? "(unnamed)",
       type: typeof type === "string" && type ? type : (r.kind ?? "").replace(/^SPAN_KIND_/, "") || "UNKNOWN",
       startMs,
       durationMs: Math.max(0, endMs - startMs),
       status,
       statusMessage: message,
-      inputs,
-      outputs,
-      attributes,
-      events,
-      failed: status === "ERROR" || events.some((e) => e.name === "exception"),
+      raw: r,
+      failed: status === "ERROR" || hasException,
       depth: 0,
       subtreeEnd: 0,
       childCount: 0,
@@ -260,8 +316,9 @@ export function buildSpanTree(raw: RawSpan[]): SpanTree {
   return {
     order,
     positionOf,
-    durationMs: t0 !== null && t1 !== null ? Number(t1 - t0) / 1e6 : 0,
-    startEpochMs: t0 !== null ? Number(t0 / 1_000_000n) : NaN,
+    durationMs: known && Number.isFinite(t1) ? (t1 - t0) / 1e6 : 0,
+    startEpochMs: known ? t0 / 1e6 : NaN,
+    startNs: base,
   };
 }
 

@@ -2,7 +2,7 @@
  * One span in full: what went in and came out, its attributes and events, and, when it failed,
  * the status message and the recorded exception first, so the cause is the first thing read.
  */
-import type { SpanEvent, SpanNode } from "../../traces/span-tree";
+import { spanDetails, type SpanEvent, type SpanNode, type SpanTree } from "../../traces/span-tree";
 import { formatLatency } from "../../traces/trace-info";
 import type { Assessment } from "../../traces/trace-types";
 import { AssessmentsPanel } from "./assessments-panel";
@@ -10,6 +10,7 @@ import { ValueView, valueText } from "./value-view";
 
 interface Props {
   span: SpanNode;
+  tree: SpanTree;
   traceId: string;
   assessments: Assessment[];
   onAssessmentsChanged: () => void;
@@ -17,7 +18,8 @@ interface Props {
 
 const isException = (e: SpanEvent) => e.name === "exception";
 
-export function SpanDetail({ span, traceId, assessments, onAssessmentsChanged }: Props) {
+export function SpanDetail({ span: node, tree, traceId, assessments, onAssessmentsChanged }: Props) {
+  const span = { ...node, ...spanDetails(node, tree) };
   const exceptions = span.events.filter(isException);
   const attributes = Object.entries(span.attributes).sort(([a], [b]) => a.localeCompare(b));
   return (

@@ -90,7 +90,8 @@ export function SpanList({ tree, rows, collapsed, selectedId, onSelect, onToggle
           <span>{formatLatency(total)}</span>
         </span>
       </div>
-      <div class="span-scroll" ref={scrollRef} role="tree" aria-label="Spans" tabIndex={0} onKeyDown={onKeyDown}>
+      {/* As tall as its rows, up to the stylesheet's max-height; then it scrolls. */}
+      <div class="span-scroll" ref={scrollRef} style={{ height: `${rows.length * ROW_HEIGHT + 2}px` }} role="tree" aria-label="Spans" tabIndex={0} onKeyDown={onKeyDown}>
         <div style={{ height: `${virtualizer.getTotalSize()}px`, position: "relative" }}>
           {virtualizer.getVirtualItems().map((item) => {
             const node = tree.order[rows[item.index]!]!;

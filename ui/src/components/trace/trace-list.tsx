@@ -195,10 +195,12 @@ function TraceRow({ info, experimentId, runId }: { info: TraceInfo; experimentId
         <span class={`badge status-${(info.state ?? "").toLowerCase()}`}>{stateLabel(info.state)}</span>
       </td>
       <td class="num mono">{formatLatency(durationMs(info))}</td>
-      <td title={formatTime(time)}>{formatRelative(time)}</td>
+      <td class="time-cell" title={formatTime(time)}>
+        {formatRelative(time)}
+      </td>
       <td class="num mono">{usage?.total ?? ""}</td>
       {!runId && <td>{run ? <a class="mono" href={href(`/experiments/${experimentId}/runs/${run}`)}>{run.slice(0, 8)}</a> : ""}</td>}
-      <td>
+      <td class="chips-cell">
         {userTags(info).map(([k, v]) => (
           <span key={k} class="chip small-text">
             {k}
@@ -206,12 +208,13 @@ function TraceRow({ info, experimentId, runId }: { info: TraceInfo; experimentId
           </span>
         ))}
       </td>
-      <td>
+      <td class="chips-cell">
         {current.map((a) => {
           const v = valueOf(a);
+          const failed = !!a.feedback?.error && (v === null || v === undefined);
           return (
-            <span key={a.assessment_id} class={`chip small-text verdict-${verdictOf(v)}`} title={a.rationale}>
-              {a.assessment_name}: {formatAssessmentValue(v)}
+            <span key={a.assessment_id} class={`chip small-text verdict-${failed ? "fail" : verdictOf(v)}`} title={failed ? a.feedback?.error?.error_message : a.rationale}>
+              {a.assessment_name}: {failed ? "error" : formatAssessmentValue(v)}
             </span>
           );
         })}

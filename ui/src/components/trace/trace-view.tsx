@@ -27,8 +27,14 @@ interface Props {
 }
 
 export function TraceView({ traceId, experimentId, backHref, backLabel }: Props) {
-  const trace = useAsync(() => getTrace(traceId), [traceId]);
-  const tree = useMemo(() => (trace.data ? buildSpanTree(trace.data.spans) : undefined), [trace.data]);
+  const trace = useAsync(() => getTrace(traceId).finally(() => performance.mark("trace:fetched")), [traceId]);
+  const tree = useMemo(() => {
+    if (!trace.data) return undefined;
+    const built = buildSpanTree(trace.data.spans);
+    // Marks for the benchmark (bench/lib/ui-bench.mjs): fetch done, then tree built.
+    performance.mark("trace:tree-built");
+    return built;
+  }, [trace.data]);
   const info = trace.data?.info;
 
   if (!trace.data) {
@@ -156,7 +162,7 @@ function SpansPane({ tree, traceId, bySpan, onAssessmentsChanged }: { tree: Span
       </div>
       <div class="spans-split">
         <SpanList tree={tree} rows={rows} collapsed={collapsed} selectedId={selectedId} onSelect={select} onToggle={toggle} assessed={assessed} />
-        <SpanDetail span={selected} traceId={traceId} assessments={bySpan.get(selected.id) ?? []} onAssessmentsChanged={onAssessmentsChanged} />
+        <SpanDetail span={selected} tree={tree} traceId={traceId} assessments={bySpan.get(selected.id) ?? []} onAssessmentsChanged={onAssessmentsChanged} />
       </div>
     </div>
   );
