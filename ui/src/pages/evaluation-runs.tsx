@@ -29,7 +29,7 @@ export default function EvaluationRunsPage({ experimentId }: { experimentId: str
       {selected ? (
         <>
           <div class="page-head">
-            <h2>
+            <h2 class="evaluation-title">
               Evaluation: <a href={href(`/experiments/${experimentId}/runs/${selected}`)}>{run ? runName(run) : selected}</a>
             </h2>
             <a href={href(`/experiments/${experimentId}/evaluation-runs`)}>All runs</a>
