@@ -107,7 +107,7 @@ export function expectation(trace, name, value) {
  * The traces experiment:
  *  - `agent`: an agent trace (retriever, LLM with chat inputs/outputs, a failing tool with an
  *    exception event), tags, token usage and assessments on the trace and on the LLM span;
- *  - `plain`: a short OK trace in the eval run;
+ *  - `editable`: a one-span trace with a judge's feedback, for the assessment-editing test;
  *  - 30 one-span `bulk-NN` traces (more than a page of 25), latencies 10·(NN+1) ms;
  *  - an evaluation run whose 3 traces carry scorer feedback and expectations, and metrics;
  *  - an evaluation dataset linked to the experiment with 3 records.
@@ -156,7 +156,16 @@ export async function seedTraces(base) {
     ],
   }));
 
-  // Traces of the evaluation run (one is the `plain` trace).
+  // A trace the assessment-editing test changes (so no other test depends on its assessments).
+  const editable = traceHex();
+  await postSpans(base, experimentId, [otlpSpan({ trace: editable, id: 1, name: "answer", type: "CHAIN", startMs: T0_MS + 500, endMs: T0_MS + 1000, inputs: { q: "edit me" }, outputs: "ok" })]);
+  await startTrace(base, traceInfo({
+    experimentId, trace: editable, startMs: T0_MS + 500, durationMs: 500, request: '{"q": "edit me"}', response: '"ok"',
+    tags: { "mlflow.traceName": "answer" },
+    assessments: [feedback(editable, "correctness", "yes", { rationale: "Judged by the seed." })],
+  }));
+
+  // Traces of the evaluation run.
   const evalTraces = [];
   const verdicts = [["yes", 0.9], ["no", 0.4], ["yes", 0.8]];
   for (let i = 0; i < 3; i++) {
@@ -197,7 +206,7 @@ export async function seedTraces(base) {
   const up = await fetch(`${base}/api/3.0/mlflow/datasets/${datasetId}/records`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ records: JSON.stringify(records) }) });
   if (!up.ok) throw new Error(`dataset records → ${up.status}: ${await up.text()}`);
 
-  return { experimentId, emptyExperimentId, runId, agent: `tr-${agent}`, evalTraces, bulk, datasetId };
+  return { experimentId, emptyExperimentId, runId, agent: `tr-${agent}`, editable: `tr-${editable}`, evalTraces, bulk, datasetId };
 }
 
 /**

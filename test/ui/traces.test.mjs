@@ -139,7 +139,7 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     assert.equal(await rows().count(), 25);
     await page.getByRole("button", { name: "Next →" }).click();
     await page.getByText("Page 2").waitFor();
-    await page.waitForFunction(() => document.querySelectorAll(".traces-table tbody tr[data-trace-id]").length === 9);
+    await page.waitForFunction(() => document.querySelectorAll(".traces-table tbody tr[data-trace-id]").length === 10);
     assert.ok(await page.getByRole("button", { name: "Next →" }).isDisabled(), "no page after the last");
     await page.getByRole("button", { name: "← Previous" }).click();
     await page.waitForFunction(() => document.querySelectorAll(".traces-table tbody tr[data-trace-id]").length === 25);
@@ -260,7 +260,7 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
 
   test("assessments RPCs: add feedback, edit a person's, override a judge's, delete", withShot("assessment-edit", async (t) => {
     if (!hasAssessmentRpcs) return t.skip("needs POST/PATCH/DELETE /api/3.0/mlflow/traces/{id}/assessments (another branch)");
-    const traceId = data.evalTraces[2];
+    const traceId = data.editable;
     await open(`#/experiments/${data.experimentId}/traces?selectedEvaluationId=${traceId}`);
     const panel = page.getByTestId("trace-assessments");
     await panel.waitFor();
