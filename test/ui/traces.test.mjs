@@ -223,6 +223,11 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     // The back link returns to the list.
     await page.getByRole("link", { name: "← All traces" }).click();
     await rows().first().waitFor();
+    // A link to a trace that does not exist says so.
+    await open(`#/experiments/${e}/traces?selectedEvaluationId=tr-0123456789abcdef0123456789abcdef`);
+    const missing = page.locator('[data-testid="trace-view"] .error-box');
+    await missing.waitFor();
+    assert.match(await missing.innerText(), /was not found/);
   }));
 
   test("assessments: feedback, expectations, sources, rationale and errors on the trace and on spans", withShot("assessments", async () => {
@@ -357,6 +362,20 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     await page.waitForFunction((id) => document.querySelector('[data-testid="trace-view"]')?.getAttribute("data-trace-id") === id, data.evalTraces[0]);
     assert.match(page.url(), new RegExp(`/runs/${data.runId}/traces\\?selectedEvaluationId=`));
     await shot("evaluation");
+  }));
+
+  test("trace tags are added and removed from the trace view", withShot("trace-tags", async () => {
+    await open(`#/experiments/${data.experimentId}/traces?selectedEvaluationId=${data.bulk[5]}`);
+    const tags = page.getByTestId("trace-tags");
+    await tags.waitFor();
+    await tags.getByLabel("Tag key").fill("reviewed");
+    await tags.getByLabel("Tag value").fill("by-ui");
+    await tags.getByRole("button", { name: "Add / update tag" }).click();
+    await tags.locator(".chip", { hasText: "reviewed" }).waitFor();
+    assert.equal((await getTrace(data.bulk[5])).trace_info.tags.reviewed, "by-ui");
+    await tags.getByRole("button", { name: "Remove tag reviewed" }).click();
+    await tags.locator(".chip", { hasText: "reviewed" }).waitFor({ state: "detached" });
+    assert.equal((await getTrace(data.bulk[5])).trace_info.tags.reviewed, undefined);
   }));
 
   test("a run's Traces tab lists only that run's traces", withShot("run-traces", async () => {

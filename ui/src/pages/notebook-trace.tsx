@@ -5,7 +5,8 @@
  */
 import { useEffect } from "preact/hooks";
 import { route } from "../router";
-import { notebookTraces, traceHref } from "../traces/trace-links";
+import { traceHref } from "../traces/trace-href";
+import { notebookTraces } from "../traces/trace-links";
 
 export default function NotebookTrace() {
   const traces = notebookTraces(route.value.query).filter((t) => t.experimentId);

@@ -3,7 +3,7 @@
  * feedback names) and per expectation, and per scorer an aggregate computed from the rows — the
  * mean of numeric values, the pass rate of yes/no and boolean ones — beside the run's own metrics.
  */
-import { isCurrent, kindOf, valueOf, verdictOf } from "./assessments";
+import { isCurrent, kindOf, valueOf, verdictOf } from "./assessments.ts";
 import type { Assessment, TraceInfo } from "./trace-types";
 
 export interface ScoreColumn {

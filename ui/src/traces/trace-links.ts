@@ -6,9 +6,8 @@
  *   selectedEvaluationId=trace:/<location>/<t>                                     (trace URIs)
  *   /static-files/lib/notebook-trace-renderer/index.html?trace_id=<t>&experiment_id=<e>  (the notebook
  *      iframe the Python client embeds; the SPA fallback serves it and the router adopts the path)
+ * Pure (no router, no DOM), so it is unit-tested in Node; `trace-href.ts` builds our links.
  */
-import { href } from "../router";
-
 /** The trace id a URI or id names: `trace:/<location>/<id>` → `<id>`. */
 export function traceIdFromParam(value: string | null | undefined): string | undefined {
   if (!value) return undefined;
@@ -23,14 +22,6 @@ export function selectedTrace(query: URLSearchParams): { traceId?: string; spanI
   const spanId = query.get("spanId") || undefined;
   return { traceId, spanId };
 }
-
-/** Our canonical link to a trace (the form MLflow's UI builds, so links stay interchangeable). */
-export function traceHref(experimentId: string, traceId: string, extra?: { spanId?: string; runId?: string }): string {
-  const base = extra?.runId ? `/experiments/${experimentId}/runs/${extra.runId}/traces` : `/experiments/${experimentId}/traces`;
-  return href(base, { selectedEvaluationId: traceId, spanId: extra?.spanId });
-}
-
-export const NOTEBOOK_RENDERER_SEGMENTS = ["static-files", "lib", "notebook-trace-renderer"];
 
 /** The notebook renderer's query: several trace_id/experiment_id pairs, in order. */
 export function notebookTraces(query: URLSearchParams): { traceId: string; experimentId?: string }[] {

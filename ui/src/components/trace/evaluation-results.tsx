@@ -11,7 +11,7 @@ import { formatAssessmentValue, valueOf, verdictOf } from "../../traces/assessme
 import { aggregateScores, scoreColumns, scoresOf } from "../../traces/evaluation";
 import { searchAllTraces } from "../../traces/trace-api";
 import { durationMs, formatLatency, previewText } from "../../traces/trace-info";
-import { traceHref } from "../../traces/trace-links";
+import { traceHref } from "../../traces/trace-href";
 import type { Run } from "../../types";
 
 const MAX_ROWS = 5000;

@@ -11,7 +11,7 @@ import { href, route, setQuery } from "../../router";
 import { formatAssessmentValue, isCurrent, valueOf, verdictOf } from "../../traces/assessments";
 import { searchTraces } from "../../traces/trace-api";
 import { durationMs, formatLatency, previewText, requestTimeMs, sourceRunId, stateLabel, tokenUsage, traceName, userTags } from "../../traces/trace-info";
-import { traceHref } from "../../traces/trace-links";
+import { traceHref } from "../../traces/trace-href";
 import type { TraceInfo } from "../../traces/trace-types";
 import { formatRelative, formatTime } from "../../format";
 
