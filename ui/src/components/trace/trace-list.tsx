@@ -181,9 +181,9 @@ function TraceRow({ info, experimentId, runId }: { info: TraceInfo; experimentId
     <tr data-trace-id={info.trace_id}>
       <td>
         <a href={link} class="trace-link">
-          {traceName(info) || info.trace_id.slice(0, 12)}
+          {traceName(info) || <span class="mono">{info.trace_id.slice(0, 14)}</span>}
         </a>
-        <div class="mono muted small-text">{info.trace_id.slice(0, 14)}</div>
+        {traceName(info) && <div class="mono muted small-text">{info.trace_id.slice(0, 14)}</div>}
       </td>
       <td class="preview-cell" title={info.request_preview}>
         {previewText(info.request_preview)}
