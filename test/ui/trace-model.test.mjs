@@ -2,6 +2,7 @@
 // span tree, trace link parsing, assessment values and the evaluation aggregates.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { chatMessages } from "../../ui/src/traces/chat.ts";
 import { aggregateScores, scoreColumns } from "../../ui/src/traces/evaluation.ts";
 import { expectationWire, kindOf, overriddenBy, parseTypedValue, valueOf, verdictOf } from "../../ui/src/traces/assessments.ts";
 import { ancestorsOf, buildSpanTree, spanDetails, spanIdHex, visibleRows } from "../../ui/src/traces/span-tree.ts";
@@ -150,4 +151,13 @@ test("evaluation aggregates: pass rates of verdicts, means of numbers, errors ap
   const [correct, score] = aggregateScores(traces, columns);
   assert.deepEqual(correct, { name: "correct", count: 2, errors: 1, passRate: 0.5 });
   assert.deepEqual(score, { name: "score", count: 2, errors: 0, mean: 0.75 });
+});
+
+test("chat: messages in, an OpenAI choice, a message or a string out; other shapes are not a chat", () => {
+  const inputs = { messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }] };
+  assert.deepEqual(chatMessages(inputs, { choices: [{ message: { role: "assistant", content: "Hello" } }] }).map((m) => m.role), ["system", "user", "assistant"]);
+  assert.deepEqual(chatMessages(inputs, "Hello").at(-1), { role: "assistant", content: "Hello" });
+  assert.deepEqual(chatMessages(inputs, { role: "assistant", content: [{ type: "text", text: "x" }] }).at(-1).content, '[{"type":"text","text":"x"}]');
+  assert.equal(chatMessages({ question: "Hi" }, "Hello"), undefined);
+  assert.equal(chatMessages({ messages: [{ text: "no role" }] }, null), undefined);
 });

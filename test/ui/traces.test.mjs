@@ -178,6 +178,10 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     assert.match(await detail.getByLabel("Span outputs").innerText(), /An open source MLOps platform/);
     assert.match(await detail.locator(".span-attributes").innerText(), /llm\.model\s+gpt-test/);
     assert.match(await detail.locator(".span-events").innerText(), /first_token/);
+    // The LLM span's messages read as a conversation.
+    const chat = detail.getByTestId("span-chat");
+    assert.deepEqual(await chat.locator(".chat-role").allInnerTexts().then((r) => r.map((x) => x.toLowerCase())), ["user", "assistant"]);
+    assert.match(await chat.innerText(), /What is MLflow\?[\s\S]*An open source MLOps platform\./);
     assert.match(page.url(), /spanId=0000000000000003/);
 
     // The failed span shows its status message and exception first.
@@ -402,6 +406,22 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     await open(`#/experiments/${data.emptyExperimentId}/datasets`);
     await page.getByTestId("datasets-empty").waitFor();
     await shot("datasets");
+  }));
+
+  test("selected traces are deleted after a confirmation", withShot("traces-delete", async () => {
+    const victims = [data.bulk[10], data.bulk[11]];
+    await open(`#/experiments/${data.experimentId}/traces?order=oldest&size=50`);
+    await page.locator(`tr[data-trace-id="${victims[1]}"]`).waitFor();
+    for (const id of victims) await page.getByLabel(`Select trace ${id}`).check();
+    await page.getByRole("button", { name: "Delete 2 traces" }).click();
+    // Cancel keeps them.
+    await page.locator("dialog").getByRole("button", { name: "Cancel" }).click();
+    assert.equal((await v3("GET", `/traces/get?trace_id=${victims[0]}`)).status, 200);
+    await page.getByRole("button", { name: "Delete 2 traces" }).click();
+    await page.locator("dialog").getByRole("button", { name: "Delete" }).click();
+    await page.locator(`tr[data-trace-id="${victims[0]}"]`).waitFor({ state: "detached" });
+    assert.equal(await page.locator(`tr[data-trace-id="${victims[1]}"]`).count(), 0);
+    for (const id of victims) assert.equal((await v3("GET", `/traces/get?trace_id=${id}`)).status, 404);
   }));
 
   test("accessibility: axe-core finds no serious or critical violations on the GenAI views", withShot("traces-axe", async () => {

@@ -5,7 +5,9 @@
 import { spanDetails, type SpanEvent, type SpanNode, type SpanTree } from "../../traces/span-tree";
 import { formatLatency } from "../../traces/trace-info";
 import type { Assessment } from "../../traces/trace-types";
+import { chatMessages } from "../../traces/chat";
 import { AssessmentsPanel } from "./assessments-panel";
+import { ChatView } from "./chat-view";
 import { ValueView, valueText } from "./value-view";
 
 interface Props {
@@ -22,6 +24,7 @@ export function SpanDetail({ span: node, tree, traceId, assessments, onAssessmen
   const span = { ...node, ...spanDetails(node, tree) };
   const exceptions = span.events.filter(isException);
   const attributes = Object.entries(span.attributes).sort(([a], [b]) => a.localeCompare(b));
+  const chat = chatMessages(span.inputs, span.outputs);
   return (
     <div class="span-detail" data-testid="span-detail" data-span-id={span.id}>
       <div class="span-detail-head">
@@ -56,6 +59,12 @@ export function SpanDetail({ span: node, tree, traceId, assessments, onAssessmen
             </div>
           ))}
         </div>
+      )}
+      {chat && (
+        <section class="span-section" data-testid="span-chat">
+          <h3>Conversation</h3>
+          <ChatView messages={chat} />
+        </section>
       )}
       <section class="span-section">
         <h3>Inputs</h3>

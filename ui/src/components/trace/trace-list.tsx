@@ -3,9 +3,11 @@
  * time, tokens, run, tags and assessment verdicts. Filtering is MLflow's trace filter language,
  * passed to `traces/search` as typed (the server's 400 is shown as it is); ordering and paging are
  * the server's too (page tokens, kept on a stack so Previous works). Filter and order live in the URL.
+ * Selected traces can be deleted (`traces/delete-traces`, the call `mlflow.delete_traces` makes).
  */
 import { useState } from "preact/hooks";
-import { ErrorBox, Spinner } from "../common";
+import { api } from "../../api";
+import { ConfirmDialog, ErrorBox, Spinner } from "../common";
 import { useAsync } from "../../hooks";
 import { href, route, setQuery } from "../../router";
 import { formatAssessmentValue, isCurrent, valueOf, verdictOf } from "../../traces/assessments";
@@ -52,6 +54,16 @@ export function TraceList({ experimentId, runId }: Props) {
   );
   const resetPaging = () => setTokens([]);
   const traces = res.data?.traces ?? [];
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [confirming, setConfirming] = useState(false);
+  const shownSelected = traces.filter((t) => selected.has(t.trace_id)).map((t) => t.trace_id);
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setSelected(next);
+  };
+  const allShown = traces.length > 0 && shownSelected.length === traces.length;
   const sortBy = (asc: string, desc: string) => {
     resetPaging();
     setQuery({ order: orderKey === desc ? asc : desc === "newest" ? undefined : desc });
@@ -107,6 +119,31 @@ export function TraceList({ experimentId, runId }: Props) {
           ))}
         </select>
       </form>
+      {shownSelected.length > 0 && (
+        <div class="toolbar selection-bar">
+          <span>{shownSelected.length} selected</span>
+          <button type="button" class="danger" onClick={() => setConfirming(true)}>
+            Delete {shownSelected.length === 1 ? "trace" : `${shownSelected.length} traces`}
+          </button>
+          <button type="button" class="ghost" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
+        </div>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          title={`Delete ${shownSelected.length === 1 ? "this trace" : `${shownSelected.length} traces`}?`}
+          confirm="Delete"
+          onConfirm={() => api.post("/traces/delete-traces", { experiment_id: experimentId, request_ids: shownSelected })}
+          onClose={() => setConfirming(false)}
+          onDone={() => {
+            setSelected(new Set());
+            res.reload();
+          }}
+        >
+          The traces, their spans and assessments are removed from the server. This cannot be undone.
+        </ConfirmDialog>
+      )}
       <ErrorBox error={res.error} title="Could not search traces." />
       {res.loading && !res.data && <Spinner label="Loading traces…" />}
       {res.data && traces.length === 0 && !res.error && (
@@ -128,6 +165,9 @@ export function TraceList({ experimentId, runId }: Props) {
           <table class="table traces-table" aria-busy={res.loading}>
             <thead>
               <tr>
+                <th class="check-col">
+                  <input type="checkbox" aria-label="Select all traces on this page" checked={allShown} onChange={() => setSelected(allShown ? new Set() : new Set(traces.map((t) => t.trace_id)))} />
+                </th>
                 <th>Trace</th>
                 <th>Request</th>
                 <th>Response</th>
@@ -150,7 +190,7 @@ export function TraceList({ experimentId, runId }: Props) {
             </thead>
             <tbody>
               {traces.map((t) => (
-                <TraceRow key={t.trace_id} info={t} experimentId={experimentId} runId={runId} />
+                <TraceRow key={t.trace_id} info={t} experimentId={experimentId} runId={runId} selected={selected.has(t.trace_id)} onToggle={toggle} />
               ))}
             </tbody>
           </table>
@@ -171,7 +211,7 @@ export function TraceList({ experimentId, runId }: Props) {
   );
 }
 
-function TraceRow({ info, experimentId, runId }: { info: TraceInfo; experimentId: string; runId?: string }) {
+function TraceRow({ info, experimentId, runId, selected, onToggle }: { info: TraceInfo; experimentId: string; runId?: string; selected: boolean; onToggle: (id: string) => void }) {
   const link = traceHref(experimentId, info.trace_id, runId ? { runId } : undefined);
   const time = requestTimeMs(info);
   const usage = tokenUsage(info);
@@ -179,6 +219,9 @@ function TraceRow({ info, experimentId, runId }: { info: TraceInfo; experimentId
   const current = (info.assessments ?? []).filter(isCurrent);
   return (
     <tr data-trace-id={info.trace_id}>
+      <td class="check-col">
+        <input type="checkbox" aria-label={`Select trace ${info.trace_id}`} checked={selected} onChange={() => onToggle(info.trace_id)} />
+      </td>
       <td>
         <a href={link} class="trace-link">
           {traceName(info) || <span class="mono">{info.trace_id.slice(0, 14)}</span>}
