@@ -254,6 +254,8 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     // A judge's feedback can be overridden, a person's edited.
     assert.equal(await item("correctness").getByRole("button", { name: "Override" }).count(), 1);
     assert.equal(await spanPanel.locator('[data-assessment-name="tone"]').getByRole("button", { name: "Edit" }).count(), 1);
+    await panel.scrollIntoViewIfNeeded();
+    await shot("assessments");
   }));
 
   test("adding feedback without the assessment RPCs shows the server's answer", withShot("assessment-no-rpc", async (t) => {
@@ -306,6 +308,8 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     assert.equal(all.length, 2);
     assert.equal(all.filter((a) => a.valid !== false).length, 1);
     assert.equal(all.find((a) => a.valid !== false).overrides, all.find((a) => a.valid === false).assessment_id);
+    await panel.scrollIntoViewIfNeeded();
+    await shot("assessments-overridden");
 
     // Delete the added feedback.
     await panel.locator('[data-assessment-name="helpfulness"]').getByRole("button", { name: "Delete" }).click();

@@ -192,10 +192,23 @@ function SpanRow({ node, top, total, selected, collapsed, assessed, onSelect, on
       </span>
       <span class="span-timeline-cell" title={`${formatLatency(node.durationMs)} from ${formatLatency(node.startMs)}`}>
         <span class="span-bar" style={{ left: `${left}%`, width: `${width}%` }} />
-        <span class="span-bar-label" style={{ left: `${Math.min(left + width, 88)}%` }}>
+        <span class={`span-bar-label${labelPlace(left, width) === "inside" ? " inside" : ""}`} style={labelStyle(left, width)}>
           {formatLatency(node.durationMs)}
         </span>
       </span>
     </div>
   );
+}
+
+/** The duration label goes after the bar, or before it when the bar reaches the right edge, or inside a bar that spans the row. */
+function labelPlace(left: number, width: number): "after" | "before" | "inside" {
+  if (left + width <= 80) return "after";
+  return left >= 15 ? "before" : "inside";
+}
+
+function labelStyle(left: number, width: number): Record<string, string> {
+  const place = labelPlace(left, width);
+  if (place === "after") return { left: `${left + width}%` };
+  if (place === "before") return { right: `${100 - left}%` };
+  return { right: `${100 - left - width}%` };
 }
