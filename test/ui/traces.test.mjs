@@ -361,6 +361,7 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     assert.match(await aggregates.locator('[data-scorer="correctness"]').innerText(), /66\.7% pass/);
     assert.match(await aggregates.locator('[data-scorer="relevance"]').innerText(), /mean 0\.7\b/);
     assert.match(await results.getByTestId("evaluation-metrics").innerText(), /correctness\/mean\s+0\.6667/);
+    await shot("evaluation");
 
     // From the run page's Evaluations tab; a row opens the trace.
     await open(`#/experiments/${data.experimentId}/runs/${data.runId}`);
@@ -369,7 +370,6 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     await page.getByTestId("evaluation-results").locator(".evaluation-table tbody tr").first().getByRole("link", { name: "1" }).click();
     await page.waitForFunction((id) => document.querySelector('[data-testid="trace-view"]')?.getAttribute("data-trace-id") === id, data.evalTraces[0]);
     assert.match(page.url(), new RegExp(`/runs/${data.runId}/traces\\?selectedEvaluationId=`));
-    await shot("evaluation");
   }));
 
   test("trace tags are added and removed from the trace view", withShot("trace-tags", async () => {
@@ -406,10 +406,10 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     await preview.waitFor();
     assert.equal(await preview.locator("tbody tr").count(), 3);
     assert.match(await preview.innerText(), /Golden question 0[\s\S]*Golden answer 0/);
+    await shot("datasets");
     // An experiment without datasets says so.
     await open(`#/experiments/${data.emptyExperimentId}/datasets`);
     await page.getByTestId("datasets-empty").waitFor();
-    await shot("datasets");
   }));
 
   test("selected traces are deleted after a confirmation", withShot("traces-delete", async () => {
