@@ -109,7 +109,8 @@ export function expectation(trace, name, value) {
  *    exception event), tags, token usage and assessments on the trace and on the LLM span;
  *  - `editable`: a one-span trace with a judge's feedback, for the assessment-editing test;
  *  - 30 one-span `bulk-NN` traces (more than a page of 25), latencies 10·(NN+1) ms;
- *  - an evaluation run whose 3 traces carry scorer feedback and expectations, and metrics;
+ *  - an evaluation run (tagged as `mlflow.genai.evaluate` tags its runs) whose 3 traces carry
+ *    scorer feedback and expectations, and metrics; and a run that is not an evaluation;
  *  - an evaluation dataset linked to the experiment with 3 records.
  */
 export async function seedTraces(base) {
@@ -118,8 +119,9 @@ export async function seedTraces(base) {
   const suffix = Date.now().toString(36);
   const { experiment_id: experimentId } = await api.post("experiments/create", { name: `ui-traces-${suffix}` });
   const { experiment_id: emptyExperimentId } = await api.post("experiments/create", { name: `ui-traces-empty-${suffix}` });
-  const { run } = await api.post("runs/create", { experiment_id: experimentId, run_name: "eval-run", start_time: T0_MS });
+  const { run } = await api.post("runs/create", { experiment_id: experimentId, run_name: "eval-run", start_time: T0_MS, tags: [{ key: "mlflow.runType", value: "genai_evaluate" }] });
   const runId = run.info.run_id;
+  const { run: other } = await api.post("runs/create", { experiment_id: experimentId, run_name: "training-run", start_time: T0_MS - 1000 });
   await api.post("runs/log-batch", { run_id: runId, metrics: [{ key: "correctness/mean", value: 0.6667, timestamp: T0_MS, step: 0 }, { key: "relevance/mean", value: 0.7, timestamp: T0_MS, step: 0 }] });
   await api.post("runs/update", { run_id: runId, status: "FINISHED", end_time: T0_MS + 60_000 });
 
@@ -206,7 +208,7 @@ export async function seedTraces(base) {
   const up = await fetch(`${base}/api/3.0/mlflow/datasets/${datasetId}/records`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ records: JSON.stringify(records) }) });
   if (!up.ok) throw new Error(`dataset records → ${up.status}: ${await up.text()}`);
 
-  return { experimentId, emptyExperimentId, runId, agent: `tr-${agent}`, editable: `tr-${editable}`, evalTraces, bulk, datasetId };
+  return { experimentId, emptyExperimentId, runId, otherRunId: other.info.run_id, agent: `tr-${agent}`, editable: `tr-${editable}`, evalTraces, bulk, datasetId };
 }
 
 /**

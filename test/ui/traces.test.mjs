@@ -363,6 +363,13 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     assert.match(await results.getByTestId("evaluation-metrics").innerText(), /correctness\/mean\s+0\.6667/);
     await shot("evaluation");
 
+    // The Evaluations tab lists the evaluation runs only, all runs on request.
+    await page.getByRole("link", { name: "All runs" }).click();
+    await page.locator(`tr[data-run-id="${data.runId}"]`).waitFor();
+    assert.equal(await page.locator(`tr[data-run-id="${data.otherRunId}"]`).count(), 0);
+    await page.getByRole("link", { name: "Show all runs" }).click();
+    await page.locator(`tr[data-run-id="${data.otherRunId}"]`).waitFor();
+
     // From the run page's Evaluations tab; a row opens the trace.
     await open(`#/experiments/${data.experimentId}/runs/${data.runId}`);
     await page.getByRole("link", { name: "Evaluations" }).click();

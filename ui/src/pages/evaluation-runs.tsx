@@ -1,7 +1,8 @@
 /**
  * `#/experiments/<id>/evaluation-runs[?selectedRunUuid=<run>]`: the link `mlflow.genai.evaluate`
- * prints. With a run selected it shows that run's results; without, the experiment's runs to pick
- * from (each run's page also has an Evaluations tab).
+ * prints. With a run selected it shows that run's results; without, the experiment's evaluation
+ * runs (tagged `mlflow.runType = genai_evaluate` by `evaluate`), or all its runs on request (each
+ * run's page also has an Evaluations tab).
  */
 import { api, isNotFound } from "../api";
 import { ErrorBox, NotFound, Spinner, StatusBadge } from "../components/common";
@@ -14,12 +15,22 @@ import type { Run } from "../types";
 import { ExperimentHeader, useExperiments } from "./runs/header";
 import "../traces/traces.css";
 
+/** The tag `mlflow.genai.evaluate` puts on its runs. */
+const EVALUATION_RUNS = "tags.`mlflow.runType` = 'genai_evaluate'";
+
 export default function EvaluationRunsPage({ experimentId }: { experimentId: string }) {
   const experiments = useExperiments([experimentId]);
   const selected = route.value.query.get("selectedRunUuid") ?? undefined;
+  const allRuns = route.value.query.get("runs") === "all";
   const runs = useAsync(
-    () => api.post<{ runs?: Run[] }>("/runs/search", { experiment_ids: [experimentId], max_results: 100, order_by: ["attributes.start_time DESC"] }),
-    [experimentId],
+    () =>
+      api.post<{ runs?: Run[] }>("/runs/search", {
+        experiment_ids: [experimentId],
+        filter: allRuns ? undefined : EVALUATION_RUNS,
+        max_results: 100,
+        order_by: ["attributes.start_time DESC"],
+      }),
+    [experimentId, allRuns],
   );
   if (experiments.error && isNotFound(experiments.error)) return <NotFound what="Experiment" error={experiments.error} back={{ href: "#/experiments", label: "Back to experiments" }} />;
   const run = runs.data?.runs?.find((r) => r.info.run_id === selected);
@@ -40,7 +51,15 @@ export default function EvaluationRunsPage({ experimentId }: { experimentId: str
         <>
           <ErrorBox error={runs.error} title="Could not load the runs." />
           {runs.loading && !runs.data && <Spinner />}
-          {runs.data && (runs.data.runs ?? []).length === 0 && <p class="empty">No runs yet. <code>mlflow.genai.evaluate(…)</code> creates one per evaluation.</p>}
+          <div class="toolbar">
+            <span class="muted small-text">{allRuns ? "All runs of the experiment." : "Runs made by mlflow.genai.evaluate."}</span>
+            <a href={href(`/experiments/${experimentId}/evaluation-runs`, { runs: allRuns ? undefined : "all" })}>{allRuns ? "Only evaluation runs" : "Show all runs"}</a>
+          </div>
+          {runs.data && (runs.data.runs ?? []).length === 0 && (
+            <p class="empty" data-testid="evaluation-runs-empty">
+              No {allRuns ? "" : "evaluation "}runs yet. <code>mlflow.genai.evaluate(…)</code> creates one per evaluation.
+            </p>
+          )}
           {(runs.data?.runs ?? []).length > 0 && (
             <table class="table">
               <thead>
