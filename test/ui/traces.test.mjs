@@ -176,8 +176,8 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     await page.waitForFunction(() => document.querySelector('[data-testid="span-detail"]')?.getAttribute("data-span-id") === "0000000000000003");
     assert.match(await detail.getByLabel("Span inputs").innerText(), /"content": "What is MLflow\?"/);
     assert.match(await detail.getByLabel("Span outputs").innerText(), /An open source MLOps platform/);
-    assert.match(await detail.locator(".span-attributes").innerText(), /llm\.model\s+gpt-test/);
-    assert.match(await detail.locator(".span-events").innerText(), /first_token/);
+    assert.match(await detail.getByTestId("span-attributes").innerText(), /llm\.model\s+gpt-test/);
+    assert.match(await detail.locator(".span-events").innerText(), /first_token[\s\S]*token\.index\s+0/);
     // The LLM span's messages read as a conversation.
     const chat = detail.getByTestId("span-chat");
     assert.deepEqual(await chat.locator(".chat-role").allInnerTexts().then((r) => r.map((x) => x.toLowerCase())), ["user", "assistant"]);

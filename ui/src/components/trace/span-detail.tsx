@@ -20,6 +20,9 @@ interface Props {
 
 const isException = (e: SpanEvent) => e.name === "exception";
 
+/** "Type: message", the form OpenTelemetry SDKs (and MLflow) also put in the span's status message. */
+const exceptionLine = (e: SpanEvent) => `${String(e.attributes["exception.type"] ?? "")}: ${String(e.attributes["exception.message"] ?? "")}`;
+
 export function SpanDetail({ span: node, tree, traceId, assessments, onAssessmentsChanged }: Props) {
   const span = { ...node, ...spanDetails(node, tree) };
   const exceptions = span.events.filter(isException);
@@ -43,7 +46,7 @@ export function SpanDetail({ span: node, tree, traceId, assessments, onAssessmen
       </div>
       {span.failed && (
         <div class="error-box span-exception" role="alert" data-testid="span-exception">
-          <strong>This span failed.</strong> {span.statusMessage}
+          <strong>This span failed.</strong> {exceptions.some((e) => exceptionLine(e) === span.statusMessage) ? "" : span.statusMessage}
           {exceptions.map((e, i) => (
             <div key={i} class="exception">
               <div>
@@ -81,7 +84,7 @@ export function SpanDetail({ span: node, tree, traceId, assessments, onAssessmen
         {attributes.length === 0 ? (
           <p class="muted small-text">None.</p>
         ) : (
-          <table class="details span-attributes">
+          <table class="details span-attributes" data-testid="span-attributes">
             <tbody>
               {attributes.map(([k, v]) => (
                 <tr key={k}>
@@ -104,7 +107,18 @@ export function SpanDetail({ span: node, tree, traceId, assessments, onAssessmen
             {span.events.map((e, i) => (
               <li key={i} class={isException(e) ? "exception-event" : ""}>
                 <strong>{e.name || "(unnamed)"}</strong> <span class="muted small-text">at +{formatLatency(e.offsetMs)}</span>
-                {Object.keys(e.attributes).length > 0 && <ValueView value={e.attributes} label={`Event ${e.name} attributes`} />}
+                {Object.keys(e.attributes).length > 0 && (
+                  <table class="details span-attributes" aria-label={`Event ${e.name} attributes`}>
+                    <tbody>
+                      {Object.entries(e.attributes).map(([k, v]) => (
+                        <tr key={k}>
+                          <th class="mono">{k}</th>
+                          <td class="mono break">{typeof v === "string" && !v.includes("\n") ? v : <ValueView value={v} label={k} />}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
               </li>
             ))}
           </ol>
