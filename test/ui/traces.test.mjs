@@ -7,11 +7,15 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { execFile } from "node:child_process";
 import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, SCREENSHOTS, startStack } from "./harness.mjs";
 import { seedBigTrace, seedTraces } from "./trace-seed.mjs";
 
+const PYTHON = fileURLToPath(new URL("../../.venv/mlflow3/bin/python", import.meta.url));
+const CLIENT_SCRIPT = fileURLToPath(new URL("./fixtures/client_traces.py", import.meta.url));
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let stack;
@@ -433,6 +437,31 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     await page.locator(`tr[data-trace-id="${victims[0]}"]`).waitFor({ state: "detached" });
     assert.equal(await page.locator(`tr[data-trace-id="${victims[1]}"]`).count(), 0);
     for (const id of victims) assert.equal((await v3("GET", `/traces/get?trace_id=${id}`)).status, 404);
+  }));
+
+  test("a trace made by the official client (mlflow 3.18) shows in the list and the view, also from its notebook link", withShot("client-trace", async (t) => {
+    if (!fs.existsSync(PYTHON)) return t.skip("no .venv/mlflow3 (npm run setup installs it)");
+    const out = await new Promise((resolve, reject) =>
+      execFile(PYTHON, [CLIENT_SCRIPT, stack.url, `client-traces-${Date.now()}`], { timeout: 120_000, env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "true" } }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+    );
+    const client = JSON.parse(out.trim().split("\n").pop());
+    await open(`#/experiments/${client.experimentId}/traces`);
+    const row = page.locator(`tr[data-trace-id="${client.traceId}"]`);
+    await row.waitFor();
+    assert.match(await row.innerText(), /agent[\s\S]*What's the weather in Paris\?[\s\S]*Paris is sunny/);
+    assert.equal(await row.locator(`a[href*="/runs/${client.runId}"]`).count(), 1);
+    // The page the client embeds in notebooks opens the same trace.
+    assert.match(client.notebookUrl, /\/static-files\/lib\/notebook-trace-renderer\/index\.html\?trace_id=/);
+    await page.goto(client.notebookUrl.replace(/^https?:\/\/[^/]+/, stack.url));
+    await page.waitForFunction((id) => document.querySelector('[data-testid="trace-view"]')?.getAttribute("data-trace-id") === id, client.traceId);
+    await page.locator(".span-row").nth(3).waitFor();
+    assert.deepEqual(await page.locator(".span-row .span-name").allInnerTexts(), ["agent", "lookup_weather", "post_process", "chat"]);
+    const tool = page.locator(".span-row", { hasText: "lookup_weather" });
+    assert.match(await tool.getAttribute("class"), /\bfailed\b/);
+    await tool.click();
+    assert.match(await page.getByTestId("span-exception").innerText(), /ValueError[\s\S]*no weather for Paris/);
+    await page.locator(".span-row", { hasText: "chat" }).click();
+    assert.match(await page.getByTestId("span-chat").innerText(), /What's the weather in Paris\?[\s\S]*Paris is sunny\./);
   }));
 
   test("accessibility: axe-core finds no serious or critical violations on the GenAI views", withShot("traces-axe", async () => {
