@@ -118,6 +118,21 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     await page.getByLabel("Filter traces").fill("tags.env = 'nowhere'");
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByText("No traces match this filter.").waitFor();
+
+    // Every example in the help is a filter the server accepts; picking one runs it.
+    await page.getByRole("button", { name: "Filter syntax help" }).click();
+    const examples = await page.locator(".filter-examples button").allInnerTexts();
+    assert.ok(examples.length >= 5);
+    for (const filter of examples) {
+      const res = await v3("POST", "/traces/search", { locations: [{ type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: data.experimentId } }], filter });
+      assert.equal(res.status, 200, `${filter}: ${JSON.stringify(res.body)}`);
+    }
+    await page.locator(".filter-examples button", { hasText: "trace.status = 'ERROR'" }).click();
+    await page.waitForFunction((id) => {
+      const rows = document.querySelectorAll(".traces-table tbody tr[data-trace-id]");
+      return rows.length === 1 && rows[0].getAttribute("data-trace-id") === id;
+    }, data.agent);
+    assert.equal(await page.getByLabel("Filter traces").inputValue(), "trace.status = 'ERROR'");
   }));
 
   test("order by latency and by time, on the server", withShot("traces-order", async () => {

@@ -90,6 +90,13 @@ export function TraceList({ experimentId, runId }: Props) {
           onInput={(e) => setDraft(e.currentTarget.value)}
         />
         <button type="submit">Search</button>
+        <FilterHelp
+          onPick={(example) => {
+            setDraft(example);
+            resetPaging();
+            setQuery({ filter: example });
+          }}
+        />
         <select
           aria-label="Sort traces"
           value={orderKey}
@@ -263,5 +270,53 @@ function TraceRow({ info, experimentId, runId, selected, onToggle }: { info: Tra
         })}
       </td>
     </tr>
+  );
+}
+
+/** Examples of MLflow's trace filter language; picking one runs it. */
+const FILTER_EXAMPLES: [string, string][] = [
+  ["trace.status = 'ERROR'", "failed traces"],
+  ["trace.execution_time_ms > 1000", "slower than a second"],
+  ["tags.env = 'prod'", "a tag's value (LIKE and ILIKE work too)"],
+  ["metadata.`mlflow.user` = 'alice'", "request metadata"],
+  ["span.type = 'LLM' AND span.status = 'ERROR'", "some span matches every span clause"],
+  ["span.name LIKE '%retriev%'", "a span's name"],
+  ["trace.text ILIKE '%refund%'", "any text in the spans"],
+  ["feedback.correctness = 'yes'", "an assessment's value (numbers: feedback.score >= 0.5)"],
+  ["trace.timestamp_ms > 1767225600000", "started after a time (ms since the epoch)"],
+];
+
+function FilterHelp({ onPick }: { onPick: (example: string) => void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div class="popover-anchor">
+      <button type="button" aria-expanded={open} aria-label="Filter syntax help" onClick={() => setOpen(!open)}>
+        ?
+      </button>
+      {open && (
+        <div class="popover help-popover" role="dialog" aria-label="Trace filter syntax">
+          <p>
+            Clauses joined by <code>AND</code> (there is no <code>OR</code>); strings in single quotes. Pick an example:
+          </p>
+          <ul class="filter-examples">
+            {FILTER_EXAMPLES.map(([example, note]) => (
+              <li key={example}>
+                <button
+                  type="button"
+                  class="link mono"
+                  onClick={() => {
+                    setOpen(false);
+                    onPick(example);
+                  }}
+                >
+                  {example}
+                </button>{" "}
+                <span class="muted small-text">{note}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
   );
 }
