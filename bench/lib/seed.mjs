@@ -4,12 +4,13 @@
 import crypto from "node:crypto";
 import pg from "pg";
 import { traceIds, traceStatements } from "./trace-bench.mjs";
+import { bigTraceIds, bigTraceStatements } from "./trace-view-bench.mjs";
 
 export const runId = (label) => crypto.createHash("md5").update(label).digest("hex");
 
 export const SIZES = {
-  quick: { experiments: 50, searchRuns: 2_000, historyPoints: 5_000, bulkRuns: 100, bulkSteps: 200, writeRuns: 50, wideRuns: 1_000, chartRuns: 10, chartSteps: 10_000, viewRuns: 100, viewMetrics: 10, viewSteps: 100, traces: 5_000 },
-  full: { experiments: 500, searchRuns: 10_000, historyPoints: 25_000, bulkRuns: 100, bulkSteps: 1_000, writeRuns: 50, wideRuns: 10_000, chartRuns: 10, chartSteps: 100_000, viewRuns: 100, viewMetrics: 10, viewSteps: 1_000, traces: 100_000 },
+  quick: { experiments: 50, searchRuns: 2_000, historyPoints: 5_000, bulkRuns: 100, bulkSteps: 200, writeRuns: 50, wideRuns: 1_000, chartRuns: 10, chartSteps: 10_000, viewRuns: 100, viewMetrics: 10, viewSteps: 100, traces: 5_000, bigTraceSpans: 5_000 },
+  full: { experiments: 500, searchRuns: 10_000, historyPoints: 25_000, bulkRuns: 100, bulkSteps: 1_000, writeRuns: 50, wideRuns: 10_000, chartRuns: 10, chartSteps: 100_000, viewRuns: 100, viewMetrics: 10, viewSteps: 1_000, traces: 100_000, bigTraceSpans: 5_000 },
 };
 
 // A fixed clock: both databases get the same timestamps.
@@ -102,7 +103,7 @@ export async function seed(databaseUrl, size) {
   await client.connect();
   try {
     await client.query("begin");
-    for (const sql of [...statements(size), ...traceStatements(size)]) await client.query(sql);
+    for (const sql of [...statements(size), ...traceStatements(size), ...bigTraceStatements(size)]) await client.query(sql);
     await client.query("commit");
     // Fresh tables have no statistics; analyse now rather than let autovacuum do it mid-benchmark.
     await client.query("analyze");
@@ -124,6 +125,7 @@ export async function seed(databaseUrl, size) {
       historyRunId: runId("history-1"),
       getRunId: runId("get-1"),
       ...(await traceIds(client, size)),
+      ...(await bigTraceIds(client)),
     };
   } finally {
     await client.end();

@@ -1,13 +1,16 @@
 // Issue 6's UI benchmark, in Debian's Chromium driven by playwright-core: for our UI and the
 // reference server's own UI (served by `mlflow server` at /), the time from navigation start to
-//   - the first run row of an experiment with ${wideRuns} runs (the newest run's row in the DOM), and
+//   - the first run row of an experiment with ${wideRuns} runs (the newest run's row in the DOM),
 //   - the metric chart of ${chartRuns} runs × ${chartSteps} steps drawn (ours: the uPlot canvas has
-//     pixels; the reference: its Plotly chart has a line for every run).
+//     pixels; the reference: its Plotly chart has a line for every run), and
+//   - issue 16's trace view of a ${bigTraceSpans}-span trace shown (span tree rows and a span's
+//     details; ours also reports the part after the trace's JSON arrived, which is the UI's own).
 // Every measurement opens a fresh browser context (no cache) and is repeated; the median is reported.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { ROOT } from "../../scripts/lib/stack.mjs";
+import { TRACE_VIEW_PAGES } from "./trace-view-bench.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -48,6 +51,7 @@ const PAGES = {
         return false;
       })()`,
     }),
+    traceView: TRACE_VIEW_PAGES.ours,
     chartView: (ctx, size) => ({
       // All runs shown (our default is the top 10, as MLflow's is), every card drawn on its canvas.
       url: `/#/experiments/${ctx.chartViewExperimentId}?mode=chart&show=all`,
@@ -75,6 +79,7 @@ const PAGES = {
       ready: `document.querySelectorAll('.js-plotly-plot .scatterlayer .trace path.js-line, .js-plotly-plot .gl-container canvas').length >= ${ctx.chartRunIds.length}
         || document.querySelectorAll('.js-plotly-plot .gl-container canvas').length > 0`,
     }),
+    traceView: TRACE_VIEW_PAGES.reference,
     chartView: (ctx, size) => ({
       // MLflow's runs page in chart mode; it draws a Plotly card per metric (its default shows the
       // first 10 runs, so it draws fewer lines than ours with show=all).
@@ -85,8 +90,11 @@ const PAGES = {
   },
 };
 
-/** One page load in a fresh context: ms from navigation start until `ready` holds. */
-async function timeOnce(browser, baseUrl, { url, ready }) {
+/**
+ * One page load in a fresh context: ms from navigation start until `ready` holds, and, when the
+ * target names a request (`since`), ms from that response's end until `ready`.
+ */
+async function timeOnce(browser, baseUrl, { url, ready, since }) {
   // bypassCSP: our UI's Content-Security-Policy forbids eval, which Playwright's string predicates use.
   const context = await browser.newContext({ viewport: { width: 1400, height: 2400 }, bypassCSP: true });
   try {
@@ -95,7 +103,10 @@ async function timeOnce(browser, baseUrl, { url, ready }) {
     // performance.now() counts from the navigation's start (timeOrigin); it is taken in the same
     // frame as the check succeeds, so the protocol's round trips do not count.
     const handle = await page.waitForFunction(`(${ready}) && (window.__benchReadyAt ??= performance.now())`, null, { polling: "raf", timeout: TIMEOUT_MS });
-    return await handle.jsonValue();
+    const readyAt = await handle.jsonValue();
+    if (!since) return { ms: readyAt };
+    const arrived = await page.evaluate((part) => Math.max(...performance.getEntriesByType("resource").filter((e) => e.name.includes(part)).map((e) => e.responseEnd)), since);
+    return { ms: readyAt, afterResponseMs: Number.isFinite(arrived) ? readyAt - arrived : undefined };
   } finally {
     await context.close();
   }
@@ -116,15 +127,21 @@ export function uiScenario({ full }) {
           ["first rows", "firstRows", `experiment with ${plan.size.wideRuns.toLocaleString("en-US")} runs`],
           ["chart drawn", "chart", `${plan.size.chartRuns} runs × ${plan.size.chartSteps.toLocaleString("en-US")} steps`],
           ["chart view", "chartView", `${plan.size.viewRuns} runs × ${plan.size.viewMetrics} metrics × ${plan.size.viewSteps.toLocaleString("en-US")} steps`],
+          ["trace view", "traceView", `one trace of ${plan.size.bigTraceSpans.toLocaleString("en-US")} spans`],
         ];
         for (const [what, key, data] of measures) {
           for (const server of servers) {
             const target = PAGES[server.name][key](server.ctx, plan.size);
             const times = [];
+            const afterResponse = [];
             let error;
             try {
               await timeOnce(browser, server.url, target); // warm the server (and the OS file cache), not measured
-              for (let i = 0; i < reps; i++) times.push(await timeOnce(browser, server.url, target));
+              for (let i = 0; i < reps; i++) {
+                const t = await timeOnce(browser, server.url, target);
+                times.push(t.ms);
+                if (t.afterResponseMs !== undefined) afterResponse.push(t.afterResponseMs);
+              }
             } catch (err) {
               error = String(err.message ?? err).split("\n")[0].slice(0, 200);
             }
@@ -133,6 +150,7 @@ export function uiScenario({ full }) {
             rows.push({
               id: "ui", kind: "ui", status: error ? "failed" : "ok", note: error, what, data, server: server.name, page: target.url,
               medianMs: ms === null ? null : Math.round(ms), samplesMs: times.map(Math.round),
+              ...(afterResponse.length ? { afterResponseMedianMs: Math.round(median(afterResponse)), afterResponseSamplesMs: afterResponse.map(Math.round) } : {}),
             });
           }
         }
@@ -149,6 +167,9 @@ export function uiTable(rows) {
   const lines = [head, "-".repeat(head.length + 20)];
   for (const r of rows) {
     lines.push(`${r.what.padEnd(12)} ${r.data.padEnd(30)} ${r.server.padEnd(10)} ${String(r.medianMs ?? "-").padStart(10)}  ${r.status === "ok" ? r.samplesMs.join(", ") : `FAILED: ${r.note}`}`);
+  }
+  for (const r of rows) {
+    if (r.afterResponseMedianMs !== undefined) lines.push(`${r.what} (${r.server}): ${r.afterResponseMedianMs} ms median from the data's arrival to the view shown (samples ${r.afterResponseSamplesMs.join(", ")})`);
   }
   const speedups = [];
   for (const what of new Set(rows.map((r) => r.what))) {

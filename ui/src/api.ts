@@ -94,8 +94,8 @@ async function once<T>(method: string, url: string, path: string, body: unknown)
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function request<T>(method: string, path: string, init: { query?: Query | undefined; body?: unknown }): Promise<T> {
-  const url = PREFIX + path + queryString(init.query);
+async function request<T>(method: string, path: string, init: { query?: Query | undefined; body?: unknown; prefix?: string }): Promise<T> {
+  const url = (init.prefix ?? PREFIX) + path + queryString(init.query);
   const canRetry = method === "GET" || (method === "POST" && READ_ONLY_POST.test(path));
   for (let attempt = 1; ; attempt++) {
     try {
@@ -118,6 +118,15 @@ export const api = {
   post: <T>(path: string, body: unknown = {}) => request<T>("POST", path, { body }),
   patch: <T>(path: string, body: unknown = {}) => request<T>("PATCH", path, { body }),
   del: <T>(path: string, body: unknown = {}) => request<T>("DELETE", path, { body }),
+};
+
+/** MLflow 3's RPCs (traces, assessments, GenAI datasets) live under /ajax-api/3.0. */
+const PREFIX_V3 = "/ajax-api/3.0/mlflow";
+export const api3 = {
+  get: <T>(path: string, query?: Query) => request<T>("GET", path, { query, prefix: PREFIX_V3 }),
+  post: <T>(path: string, body: unknown = {}) => request<T>("POST", path, { body, prefix: PREFIX_V3 }),
+  patch: <T>(path: string, body: unknown = {}) => request<T>("PATCH", path, { body, prefix: PREFIX_V3 }),
+  del: <T>(path: string, body: unknown = {}) => request<T>("DELETE", path, { body, prefix: PREFIX_V3 }),
 };
 
 /** URL of an artifact's bytes; served by the Worker outside /ajax-api, as MLflow does. */

@@ -15,6 +15,13 @@ const ModelsPage = lazy(() => import("./pages/models"));
 const LoggedModelsTab = lazy(() => import("./pages/logged-models"));
 const LoggedModelPage = lazy(() => import("./pages/logged-model"));
 const SettingsPage = lazy(() => import("./pages/settings"));
+const TracesTab = lazy(() => import("./pages/traces"));
+const DatasetsTab = lazy(() => import("./pages/datasets"));
+const EvaluationRunsPage = lazy(() => import("./pages/evaluation-runs"));
+const NotebookTrace = lazy(() => import("./pages/notebook-trace"));
+
+/** Query keys with which MLflow's links select a trace on any experiment view. */
+const TRACE_SELECTORS = ["selectedEvaluationId", "traceId", "selectedTraceId"];
 
 /** MLflow writes lists in URLs as JSON (`["1","2"]`); ours are comma lists. Both are read. */
 export function parseIdList(value: string | null): string[] {
@@ -38,6 +45,11 @@ function Page() {
     if (third === "runs" && fourth) return <RunPage experimentId={second} runId={fourth} tab={s[4] ?? "overview"} rest={s.slice(5)} />;
     if (third === "models" && fourth) return <LoggedModelPage experimentId={second} modelId={fourth} tab={s[4] ?? "overview"} rest={s.slice(5)} />;
     if (third === "models") return <LoggedModelsTab experimentId={second} />;
+    if (third === "traces") return <TracesTab experimentId={second} />;
+    if (third === "datasets") return <DatasetsTab experimentId={second} />;
+    if (third === "evaluation-runs") return <EvaluationRunsPage experimentId={second} />;
+    // MLflow's older links open traces on the runs view (`?compareRunsMode=TRACES&selectedEvaluationId=…`).
+    if (!third && (query.get("compareRunsMode") === "TRACES" || TRACE_SELECTORS.some((k) => query.has(k)))) return <TracesTab experimentId={second} />;
     return <RunsPage experimentIds={[second]} />;
   }
   if (first === "compare-experiments") return <RunsPage experimentIds={parseIdList(query.get("experiments"))} />;
@@ -46,6 +58,8 @@ function Page() {
   if (first === "compare-runs" || first === "metric") return <ComparePage />;
   if (first === "models" || first === "compare-model-versions") return <ModelsPage name={first === "models" ? second : undefined} version={third === "versions" ? fourth : undefined} compare={first === "compare-model-versions"} />;
   if (first === "settings") return <SettingsPage />;
+  // The notebook trace renderer the Python client embeds (served here by the SPA fallback).
+  if (first === "static-files" && s[2] === "notebook-trace-renderer") return <NotebookTrace />;
   return (
     <div class="page">
       <h1>Page not found</h1>

@@ -13,6 +13,8 @@ import type { Experiment, Run } from "../types";
 
 const MetricCharts = lazy(() => import("../components/metric-charts"));
 const ArtifactBrowser = lazy(() => import("../components/artifacts"));
+const RunTraces = lazy(() => import("./run-traces"));
+const RunEvaluations = lazy(() => import("./run-evaluations"));
 
 const POLL_MS = 5000;
 const TABS = [
@@ -20,6 +22,8 @@ const TABS = [
   ["model-metrics", "Model metrics"],
   ["system-metrics", "System metrics"],
   ["artifacts", "Artifacts"],
+  ["traces", "Traces"],
+  ["evaluations", "Evaluations"],
 ] as const;
 
 const isSystem = (key: string) => key.startsWith("system/");
@@ -90,6 +94,8 @@ export default function RunPage({ experimentId, runId, tab, rest }: Props) {
           <p class="empty">No system metrics. Start runs with <code>log_system_metrics=True</code> (or set MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING) to record CPU, memory and GPU use.</p>
         ))}
       {activeTab === "artifacts" && <ArtifactBrowser source={{ kind: "run", runId }} basePath={`${base}/artifacts`} selectedPath={rest.join("/")} />}
+      {activeTab === "traces" && <RunTraces experimentId={experimentId} runId={runId} />}
+      {activeTab === "evaluations" && <RunEvaluations experimentId={experimentId} runId={runId} run={run} />}
     </div>
   );
 }

@@ -9,7 +9,18 @@ export function useExperiments(ids: string[]): AsyncState<Experiment[]> {
   return useAsync(() => Promise.all(ids.map((experiment_id) => api.get<{ experiment: Experiment }>("/experiments/get", { experiment_id }).then((r) => r.experiment))), [ids.join(",")]);
 }
 
-export function ExperimentHeader({ experimentIds, state, tab }: { experimentIds: string[]; state: AsyncState<Experiment[]>; tab: "runs" | "models" }) {
+/** The experiment's views, in the order of its tab bar; paths are MLflow's tab names. */
+const TABS = [
+  ["runs", "Runs", ""],
+  ["models", "Models", "/models"],
+  ["traces", "Traces", "/traces"],
+  ["evaluations", "Evaluations", "/evaluation-runs"],
+  ["datasets", "Datasets", "/datasets"],
+] as const;
+
+export type ExperimentTab = (typeof TABS)[number][0];
+
+export function ExperimentHeader({ experimentIds, state, tab }: { experimentIds: string[]; state: AsyncState<Experiment[]>; tab: ExperimentTab }) {
   const exps = state.data ?? [];
   if (experimentIds.length > 1) {
     return (
@@ -53,12 +64,11 @@ export function ExperimentHeader({ experimentIds, state, tab }: { experimentIds:
         />
       )}
       <nav class="tabs" aria-label="Experiment views">
-        <a href={href(`/experiments/${id}`)} class={tab === "runs" ? "active" : ""} aria-current={tab === "runs" ? "page" : undefined}>
-          Runs
-        </a>
-        <a href={href(`/experiments/${id}/models`)} class={tab === "models" ? "active" : ""} aria-current={tab === "models" ? "page" : undefined}>
-          Models
-        </a>
+        {TABS.map(([id, label, suffix]) => (
+          <a key={id} href={href(`/experiments/${experimentIds[0]}${suffix}`)} class={tab === id ? "active" : ""} aria-current={tab === id ? "page" : undefined}>
+            {label}
+          </a>
+        ))}
       </nav>
     </>
   );
