@@ -31,7 +31,7 @@ run() {
 }
 
 run "mlflow 3.x client" .venv/mlflow3/bin/python -m pytest test/python \
-  --ignore=test/python/test_mlflow2_client.py -q -p no:cacheprovider "$@"
+  --ignore=test/python/test_mlflow2_client.py -q -p no:cacheprovider --durations=25 "$@"
 run "mlflow 2.x client" .venv/mlflow2/bin/python -m pytest test/python/test_mlflow2_client.py \
   -q -p no:cacheprovider "$@"
 

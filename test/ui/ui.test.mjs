@@ -338,7 +338,8 @@ describe("tracking UI", { timeout: 120_000 }, () => {
     await shot("model");
     await page.locator("a", { hasText: /^v1$/ }).first().click();
     await page.locator("h1", { hasText: "ui-classifier v1" }).waitFor();
-    await page.locator("a", { hasText: data.runs.first }).click();
+    // The link shows the run's id until the run is read, then its name: find it by where it goes.
+    await page.locator(`a[href*="/runs/${data.runs.first}"]`).first().click();
     await page.locator("h1", { hasText: "alpha" }).waitFor();
     await page.getByTestId("model-versions").filter({ hasText: "ui-classifier v1" }).waitFor();
   }));
