@@ -9,6 +9,7 @@
 //   --source=REV         benchmark a committed revision of our server (default: the working tree)
 //   --transport=http|ws  our server's database transport (default http); db-distance measures both
 //   --keep               keep the temporary directory and databases
+//   --traces=N           traces in the trace-search experiment (default 5,000 quick, 100,000 full)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -27,7 +28,7 @@ import { distanceTable } from "./lib/distance-bench.mjs";
 const log = (...a) => console.error("[bench]", ...a);
 
 function parseArgs(argv) {
-  const opts = { quick: false, only: null, concurrency: null, seconds: null, refWorkers: 4, json: null, keep: false, source: "worktree", transport: "http" };
+  const opts = { quick: false, only: null, concurrency: null, seconds: null, refWorkers: 4, json: null, keep: false, source: "worktree", transport: "http", traces: null };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, "").split("=");
     if (k === "quick") opts.quick = true;
@@ -38,6 +39,7 @@ function parseArgs(argv) {
     else if (k === "ref-workers") opts.refWorkers = Number(v);
     else if (k === "json") opts.json = path.resolve(v);
     else if (k === "keep") opts.keep = true;
+    else if (k === "traces") opts.traces = Number(v);
     else if (k === "source") opts.source = v;
     else if (k === "transport") {
       if (v !== "http" && v !== "ws") throw new Error("--transport is http or ws");
@@ -143,7 +145,7 @@ async function main() {
   const mode = opts.quick ? "quick" : "full";
   const plan = {
     mode,
-    size: SIZES[mode],
+    size: opts.traces ? { ...SIZES[mode], traces: opts.traces } : SIZES[mode],
     seconds: opts.seconds ?? (opts.quick ? 1 : 4),
     rounds: opts.quick ? 1 : 2,
     concurrency: opts.concurrency,
