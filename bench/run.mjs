@@ -9,12 +9,13 @@
 //   --source=REV         benchmark a committed revision of our server (default: the working tree)
 //   --transport=http|ws  our server's database transport (default http); db-distance measures both
 //   --keep               keep the temporary directory and databases
+//   --traces=N           traces in the trace-search experiment (default 5,000 quick, 100,000 full)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { LOCAL_S3, ROOT } from "../scripts/lib/stack.mjs";
 import { newSample, requestsPerClient, runAutocannon, summarise } from "./lib/load.mjs";
-import { startRssSampler } from "./lib/procs.mjs";
+import { cpuReading, cpuSince, startRssSampler } from "./lib/procs.mjs";
 import { describeBytes, machine, problems, ratios, searchTable, table, writeJson } from "./lib/report.mjs";
 import { describe, scenarios } from "./lib/scenarios.mjs";
 import { SIZES, seed } from "./lib/seed.mjs";
@@ -27,7 +28,7 @@ import { distanceTable } from "./lib/distance-bench.mjs";
 const log = (...a) => console.error("[bench]", ...a);
 
 function parseArgs(argv) {
-  const opts = { quick: false, only: null, concurrency: null, seconds: null, refWorkers: 4, json: null, keep: false, source: "worktree", transport: "http", refArtifacts: "disk" };
+  const opts = { quick: false, only: null, concurrency: null, seconds: null, refWorkers: 4, json: null, keep: false, source: "worktree", transport: "http", refArtifacts: "disk", traces: null };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, "").split("=");
     if (k === "quick") opts.quick = true;
@@ -38,6 +39,7 @@ function parseArgs(argv) {
     else if (k === "ref-workers") opts.refWorkers = Number(v);
     else if (k === "json") opts.json = path.resolve(v);
     else if (k === "keep") opts.keep = true;
+    else if (k === "traces") opts.traces = Number(v);
     else if (k === "source") opts.source = v;
     else if (k === "ref-artifacts") {
       if (v !== "disk" && v !== "s3") throw new Error("--ref-artifacts is disk or s3");
@@ -78,6 +80,15 @@ async function measure(server, scenario, connections, perClient, sample) {
   return run({ baseUrl: server.url, connections, perClient, makeRequest: (client, seq) => scenario.request(server.ctx, client, seq), sample });
 }
 
+/** CPU used so far by a server, its stand-ins and its database backends (bench/lib/procs.mjs). */
+const cpuOf = (s) => cpuReading({ pgid: s.pgid, standIns: s.exclude, database: s.database });
+
+function perRequest(cpu, requests) {
+  const each = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, requests ? Math.round((v / requests) * 100) / 100 : null]));
+  // The total is what requests cost: the reference's polling job consumers are left out.
+  return { ...each, total: requests ? Math.round(((cpu.server + cpu.standIns + cpu.db) / requests) * 100) / 100 : null };
+}
+
 async function runScenario(scenario, index, servers, plan) {
   const rows = [];
   const title = describe(scenario.title, plan.size);
@@ -115,10 +126,16 @@ async function runScenario(scenario, index, servers, plan) {
       perClient.set(s, requestsPerClient(warm, plan.seconds, connections));
     }
     const samples = new Map(servers.map((s) => [s, newSample()]));
+    const cpu = new Map(servers.map((s) => [s, { server: 0, standIns: 0, db: 0, background: 0 }]));
     for (let round = 0; round < plan.rounds; round++) {
       // Alternate who goes first so that drifting machine noise hits both servers alike.
       const order = (index + ci + round) % 2 === 0 ? [ref, ours] : [ours, ref];
-      for (const s of order) await measure(s, scenario, connections, perClient.get(s), samples.get(s));
+      for (const s of order) {
+        const before = cpuOf(s);
+        await measure(s, scenario, connections, perClient.get(s), samples.get(s));
+        const used = cpuSince(before, cpuOf(s));
+        for (const k of Object.keys(used)) cpu.get(s)[k] += used[k];
+      }
     }
     const peaks = sampler.stop();
     const reference = summarise(samples.get(ref));
@@ -131,6 +148,7 @@ async function runScenario(scenario, index, servers, plan) {
       ours: oursSummary,
       ratio: ratios(reference, oursSummary),
       rss: { reference: Math.round(peaks.reference.totalKb / 1024), ours: Math.round(peaks.ours.totalKb / 1024) },
+      cpuMsPerRequest: { reference: perRequest(cpu.get(ref), reference.requests), ours: perRequest(cpu.get(ours), oursSummary.requests) },
       rssByProcess: peaks,
       fingerprint,
     };
@@ -146,7 +164,7 @@ async function main() {
   const mode = opts.quick ? "quick" : "full";
   const plan = {
     mode,
-    size: SIZES[mode],
+    size: opts.traces ? { ...SIZES[mode], traces: opts.traces } : SIZES[mode],
     seconds: opts.seconds ?? (opts.quick ? 1 : 4),
     rounds: opts.quick ? 1 : 2,
     concurrency: opts.concurrency,

@@ -121,3 +121,63 @@ export function startRssSampler(groupsByName, { intervalMs = 200, exclude = [] }
     },
   };
 }
+
+const TICK_MS = 10; // Linux's USER_HZ is 100 on every platform we run on
+/**
+ * The reference's job runner and its huey consumers: they poll whether there is work or not
+ * (about 0.4 of a core for the eight of them on the benchmark machine, idle), so they are counted
+ * apart from the CPU that requests cost.
+ */
+const BACKGROUND = /huey_consumer|mlflow\.server\.jobs\._job_runner/;
+
+/**
+ * CPU time (ms, user + system) used so far by each process of a server, by role: `server` (its
+ * process group minus the others), `background` (the reference's job consumers), `standIns` (our
+ * launcher, which hosts the local stand-ins for Neon's proxy and R2) and `db` (the PostgreSQL
+ * backends connected to `database`). Returns
+ * Map<pid, { role, ms }>; `cpuSince` turns two readings into time per role. On a shared machine,
+ * CPU per request is steadier than latency: other processes slow a request down, but barely change
+ * the CPU it needs.
+ */
+export function cpuReading({ pgid, standIns = [], database }) {
+  const out = new Map();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields[2] = pgrp, [11] = utime, [12] = stime (clock ticks)
+    const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    const pid = Number(entry);
+    const inGroup = Number(fields[2]) === pgid;
+    if (!inGroup && (!database || !stat.includes("(postgres)"))) continue;
+    let cmd = "";
+    try {
+      cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+    } catch {
+      continue;
+    }
+    if (inGroup) {
+      out.set(pid, { role: standIns.includes(pid) ? "standIns" : BACKGROUND.test(cmd) ? "background" : "server", ms });
+      continue;
+    }
+    // A backend names itself "postgres: [<cluster>: ]<user> <database> <client> <state>".
+    if (/^postgres: (?:\S+: )?\S+ (\S+) /.exec(cmd)?.[1] === database) out.set(pid, { role: "db", ms });
+  }
+  return out;
+}
+
+/**
+ * CPU per role between two readings. A process started in between counts from zero; one that
+ * exited in between is lost (a connection pool closing an overflow connection, say), so the
+ * figures are lower bounds.
+ */
+export function cpuSince(before, after) {
+  const out = { server: 0, standIns: 0, db: 0, background: 0 };
+  for (const [pid, { role, ms }] of after) out[role] += ms - (before.get(pid)?.ms ?? 0);
+  return out;
+}

@@ -18,6 +18,7 @@ export function table(rows) {
   const head = [
     pad("scenario", 58), lpad("c", 3), lpad("ref req/s", 10), lpad("ours req/s", 11), lpad("ours/ref", 9),
     lpad("ref p50/p95/p99 ms", 22), lpad("ours p50/p95/p99 ms", 22), lpad("err r/o", 8), lpad("db rt", 6), lpad("RSS MB r/o", 12),
+    lpad("CPU ms/req r/o", 15),
   ].join(" ");
   const lines = [head, "-".repeat(head.length)];
   for (const r of rows) {
@@ -33,6 +34,7 @@ export function table(rows) {
       lpad(r.ratio.rps === null ? "-" : `${r.fingerprint && !r.fingerprint.match ? "≠ " : ""}${r.ratio.rps.toFixed(2)}x`, 9), lpad(lat(r.reference), 22), lpad(lat(r.ours), 22),
       lpad(r.reference.errors + r.ours.errors > 0 ? `!! ${errs}` : errs, 8), lpad(fmt(r.ours.dbRoundTrips), 6),
       lpad(`${r.rss.reference}/${r.rss.ours}`, 12),
+      lpad(r.cpuMsPerRequest ? `${fmt(r.cpuMsPerRequest.reference.total)}/${fmt(r.cpuMsPerRequest.ours.total)}` : "-", 15),
     ].join(" "));
   }
   return lines.join("\n");

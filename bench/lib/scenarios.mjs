@@ -72,6 +72,12 @@ function artifact(method, size, { concurrency } = {}) {
 export function scenarios({ full }) {
   const list = [
     {
+      id: "health",
+      title: "GET /health",
+      what: "A request that does no work and touches no database: what each server costs per request before any work (the floor under every other row).",
+      request: () => ({ method: "GET", path: "/health" }),
+    },
+    {
       id: "runs-create",
       title: "runs/create",
       what: "Creates runs in one experiment, as every training job does once at start.",

@@ -22,6 +22,8 @@ export function pgUrl(adminUrl, database) {
   return u.toString();
 }
 
+const databaseName = (url) => decodeURIComponent(new URL(url).pathname.slice(1));
+
 /** SQLAlchemy knows only the `postgresql:` scheme. */
 const sqlalchemyUrl = (url) => url.replace(/^postgres(ql)?:/, "postgresql:");
 
@@ -125,7 +127,7 @@ export async function startReference({ databaseUrl, workDir, workers, s3 }) {
     if (child.exitCode !== null) throw new Error(`mlflow server exited; see ${logFile}`);
     return (await fetch(`${url}/health`)).ok && countInFile(logFile, "Application startup complete") >= workers;
   }, 180_000);
-  return { name: "reference", url, pgid: child.pid, exclude: [], logFile, stop: () => stopGroup(child.pid) };
+  return { name: "reference", url, pgid: child.pid, exclude: [], database: databaseName(databaseUrl), logFile, stop: () => stopGroup(child.pid) };
 }
 
 // What `wrangler dev` needs to build and serve the Worker.
@@ -196,7 +198,7 @@ export async function startOurs({ databaseUrl, workDir, sourceDir, transport = "
   });
   // The S3 server behind ours, for the artifact benchmark's direct-to-S3 baseline.
   const s3Endpoint = `http://127.0.0.1:${s3Port}`;
-  return { name: "ours", transport, url, links, pgid: child.pid, exclude: [child.pid], logFile, s3Endpoint, stop: () => stopGroup(child.pid) };
+  return { name: "ours", transport, url, links, pgid: child.pid, exclude: [child.pid], database: databaseName(databaseUrl), logFile, s3Endpoint, stop: () => stopGroup(child.pid) };
 }
 
 export { groupMembers };

@@ -13,7 +13,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
-import { arrayParam } from "../lib/sql";
+import { arrayParam, textArrayFromJson } from "../lib/sql";
 
 export interface ExistingTrace {
   traceId: string;
@@ -209,7 +209,7 @@ export async function writeIngest(db: Db, w: IngestWrite, state?: StateQuery): P
         ${arrayParam(col(w.spans, (s) => s.spanId), "varchar")}, ${arrayParam(col(w.spans, (s) => s.parentSpanId), "varchar")},
         ${arrayParam(col(w.spans, (s) => s.name), "text")}, ${arrayParam(col(w.spans, (s) => s.type), "varchar")},
         ${arrayParam(col(w.spans, (s) => s.status), "varchar")}, ${arrayParam(col(w.spans, (s) => s.startNs), "bigint")},
-        ${arrayParam(col(w.spans, (s) => s.endNs), "bigint")}, ${arrayParam(col(w.spans, (s) => s.content), "text")},
+        ${arrayParam(col(w.spans, (s) => s.endNs), "bigint")}, ${textArrayFromJson(w.spans.map((s) => s.content))},
         ${arrayParam(col(w.spans, (s) => s.inputCost), "float8")}, ${arrayParam(col(w.spans, (s) => s.outputCost), "float8")},
         ${arrayParam(col(w.spans, (s) => s.totalCost), "float8")}, ${arrayParam(col(w.spans, (s) => s.modelName), "varchar")},
         ${arrayParam(col(w.spans, (s) => s.modelProvider), "varchar")}

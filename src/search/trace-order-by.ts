@@ -59,8 +59,10 @@ export function traceOrderByToSql(orderBy: TraceOrderBy[]): SQL[] {
       const table = sql.raw(o.type === "tag" ? "trace_tags" : "trace_request_metadata");
       value = sql`(SELECT x.value FROM ${table} x WHERE x.request_id = t.request_id AND x.key = ${o.key})`;
     }
-    if (nullable) out.push(sql`CASE WHEN ${value} IS NULL THEN 1 ELSE 0 END`);
-    out.push(o.ascending ? sql`${value} ASC` : sql`${value} DESC`);
+    // NULLS LAST in both directions, as MLflow's `CASE WHEN … IS NULL THEN 1 ELSE 0 END` key
+    // puts them; spelled as an index can deliver it (edge_trace_info_experiment_execution_time).
+    const nulls = nullable ? sql` NULLS LAST` : sql``;
+    out.push(o.ascending ? sql`${value} ASC${nulls}` : sql`${value} DESC${nulls}`);
   }
   const ordered = (key: string) => orderBy.some((o) => o.type === "attribute" && o.key === key);
   if (!ordered("timestamp_ms")) out.push(sql`t.timestamp_ms DESC`);

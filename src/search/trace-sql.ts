@@ -224,9 +224,11 @@ export function traceFilterToSql(clauses: TraceClause[], scope: TraceScope): SQL
     parts.push(sql`EXISTS (SELECT 1 FROM spans s WHERE ${and([...scopeParts, ...spanParts])})`);
   }
   if (runId !== null) {
-    parts.push(sql`(EXISTS (SELECT 1 FROM entity_associations e WHERE e.source_id = t.request_id AND e.source_type = 'trace'
-        AND e.destination_type = 'run' AND e.destination_id = ${runId})
-      OR ${keyed("trace_request_metadata", "mlflow.sourceRun", sql`x.value = ${runId}`)})`);
+    // One set of trace ids, looked up from the run's side (entity_associations' reverse index and
+    // edge_trace_request_metadata_source_run); two ORed EXISTS would test every trace of the scope.
+    parts.push(sql`t.request_id IN (SELECT e.source_id FROM entity_associations e WHERE e.destination_type = 'run'
+        AND e.destination_id = ${runId} AND e.source_type = 'trace'
+      UNION ALL SELECT x.request_id FROM trace_request_metadata x WHERE x.key = 'mlflow.sourceRun' AND x.value = ${runId})`);
   }
   return and(parts);
 }

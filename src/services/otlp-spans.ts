@@ -91,10 +91,14 @@ export function decodeKeyValues(kvs: KeyValue[], bytes?: (b: Uint8Array) => PyVa
   return out;
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** The id bytes as one unsigned integer (through hex: one BigInt, not one per byte). */
 function idOf(bytes: Uint8Array): bigint {
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  return n;
+  if (bytes.length === 0) return 0n;
+  let text = "0x";
+  for (const b of bytes) text += HEX_BYTE[b];
+  return BigInt(text);
 }
 
 const hex = (n: bigint, width: number) => n.toString(16).padStart(width, "0");

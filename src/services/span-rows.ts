@@ -38,9 +38,10 @@ export interface StoredSpan {
 export class SpanStorageError extends Error {}
 
 function base64Id(id: bigint, bytes: number): string {
-  if (id >= 1n << BigInt(bytes * 8)) throw new SpanStorageError(`id wider than ${bytes} bytes`);
+  const hex = id.toString(16).padStart(bytes * 2, "0");
+  if (hex.length > bytes * 2) throw new SpanStorageError(`id wider than ${bytes} bytes`);
   let bin = "";
-  for (let i = bytes - 1; i >= 0; i--) bin += String.fromCharCode(Number((id >> BigInt(i * 8)) & 0xffn));
+  for (let i = 0; i < hex.length; i += 2) bin += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
   return btoa(bin);
 }
 

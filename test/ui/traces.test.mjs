@@ -24,7 +24,6 @@ let big;
 let browser;
 let page;
 /** Whether the server answers the assessment RPCs (another branch adds them). */
-let hasAssessmentRpcs = false;
 const pageErrors = [];
 
 async function shot(name) {
@@ -63,9 +62,6 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     ).json();
     big = { experimentId: bigExperiment, ...(await seedBigTrace(stack.url, bigExperiment)) };
     console.error(`[trace-ui-test] seeded in ${Date.now() - t0} ms`);
-    // An unknown trace: a server with the RPC answers RESOURCE_DOES_NOT_EXIST, one without it an empty 404.
-    const probe = await fetch(`${stack.url}/api/3.0/mlflow/traces/tr-00000000000000000000000000000000/assessments/a-probe`);
-    hasAssessmentRpcs = probe.status !== 404 || (await probe.text()).length > 0;
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(20_000);
@@ -277,19 +273,7 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     await shot("assessments");
   }));
 
-  test("adding feedback without the assessment RPCs shows the server's answer", withShot("assessment-no-rpc", async (t) => {
-    if (hasAssessmentRpcs) return t.skip("this server has the assessment RPCs");
-    await open(`#/experiments/${data.experimentId}/traces?selectedEvaluationId=${data.agent}`);
-    const panel = page.getByTestId("trace-assessments");
-    await panel.getByRole("button", { name: "Add assessment" }).click();
-    await panel.getByLabel("Assessment name").fill("helpfulness");
-    await panel.getByLabel("Assessment value").fill("yes");
-    await panel.getByRole("button", { name: "Save" }).click();
-    await panel.locator(".error-box", { hasText: "ENDPOINT_NOT_FOUND" }).waitFor();
-  }));
-
-  test("assessments RPCs: add feedback, edit a person's, override a judge's, delete", withShot("assessment-edit", async (t) => {
-    if (!hasAssessmentRpcs) return t.skip("needs POST/PATCH/DELETE /api/3.0/mlflow/traces/{id}/assessments (another branch)");
+  test("assessments RPCs: add feedback, edit a person's, override a judge's, delete", withShot("assessment-edit", async () => {
     const traceId = data.editable;
     await open(`#/experiments/${data.experimentId}/traces?selectedEvaluationId=${traceId}`);
     const panel = page.getByTestId("trace-assessments");
@@ -454,8 +438,8 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     for (const id of victims) assert.equal((await v3("GET", `/traces/get?trace_id=${id}`)).status, 404);
   }));
 
-  test("a trace made by the official client (mlflow 3.18) shows in the list and the view, also from its notebook link", withShot("client-trace", async (t) => {
-    if (!fs.existsSync(PYTHON)) return t.skip("no .venv/mlflow3 (npm run setup installs it)");
+  test("a trace made by the official client (mlflow 3.18) shows in the list and the view, also from its notebook link", withShot("client-trace", async () => {
+    assert.ok(fs.existsSync(PYTHON), "no .venv/mlflow3: npm test installs it (scripts/setup.sh)");
     const out = await new Promise((resolve, reject) =>
       execFile(PYTHON, [CLIENT_SCRIPT, stack.url, `client-traces-${Date.now()}`], { timeout: 120_000, env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "true" } }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
     );

@@ -172,6 +172,30 @@ describe("search, tags, deletion, links", () => {
     expect(v2.body.traces).toEqual([expect.objectContaining({ request_id: ids[4], experiment_id: exp, status: "ERROR", timestamp_ms: 1_700_000_004_000, execution_time_ms: 10 })]);
   });
 
+  it("orders by execution time with NULLs last both ways, and finds a run's traces by link or by sourceRun metadata", async () => {
+    const exp = await newExperiment();
+    const run = await newRun(exp);
+    const [slow, fast, open, inRun, other] = [traceHex(), traceHex(), traceHex(), traceHex(), traceHex()];
+    expect((await v3.post("/traces", startBody(exp, slow, { execution_duration: "9s" }))).status).toBe(200);
+    expect((await v3.post("/traces", startBody(exp, fast, { execution_duration: "0.5s" }))).status).toBe(200);
+    const { execution_duration: _, ...noDuration } = startBody(exp, open, { state: "IN_PROGRESS" }).trace.trace_info;
+    expect((await v3.post("/traces", { trace: { trace_info: noDuration, spans: [] } })).status).toBe(200);
+    const sourceRun = { "mlflow.trace_schema.version": "3", "mlflow.sourceRun": run };
+    expect((await v3.post("/traces", startBody(exp, inRun, { trace_metadata: sourceRun }))).status).toBe(200);
+    expect((await v3.post("/traces", startBody(exp, other, { trace_metadata: { ...sourceRun, "mlflow.sourceRun": "another-run" } }))).status).toBe(200);
+    expect((await api.post("/traces/link-to-run", { trace_ids: [`tr-${fast}`], run_id: run })).status).toBe(200);
+    const search = async (body: Record<string, unknown>) =>
+      ((await v3.post("/traces/search", { locations: [{ mlflow_experiment: { experiment_id: exp } }], ...body })).body.traces ?? []).map((x: any) => x.trace_id.slice(3));
+    const byDuration = await search({ order_by: ["execution_time_ms DESC"] });
+    expect(byDuration[0]).toBe(slow);
+    expect(byDuration.at(-1)).toBe(open);
+    const ascending = await search({ order_by: ["execution_time_ms ASC"] });
+    expect(ascending[0]).toBe(fast);
+    expect(ascending.at(-1)).toBe(open);
+    expect((await search({ filter: `run_id = '${run}'` })).sort()).toEqual([fast, inRun].sort());
+    expect(await search({ filter: `run_id = '${run}' AND trace.status = 'OK'`, order_by: ["execution_time_ms DESC"] })).toEqual([inRun, fast]);
+  });
+
   it("sets and deletes tags, refuses system tags, deletes and links traces", async () => {
     const exp = await newExperiment();
     const [a, b, c] = [traceHex(), traceHex(), traceHex()];

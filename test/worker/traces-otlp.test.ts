@@ -22,7 +22,7 @@ describe("OTLP ingestion", () => {
     const exp = await newExperiment();
     const t = traceHex();
     const spans = [
-      root(t, { attributes: { "mlflow.spanType": '"CHAIN"', "mlflow.spanInputs": '{"q": "hi"}', "mlflow.spanOutputs": '"ok"', n: 5n, f: 1.5, flag: true, list: [1n, "x"], raw: "plain", "mlflow.traceRequestId": '"forged"' } }),
+      root(t, { attributes: { "mlflow.spanType": '"CHAIN"', "mlflow.spanInputs": '{"q": "hi"}', "mlflow.spanOutputs": '"ok"', n: 5n, f: 1.5, flag: true, list: [1n, "x"], raw: "plain", odd: 'é "q" \\ \u2603 \ud83d\ude00 \t', "mlflow.traceRequestId": '"forged"' } }),
       child(t, 1, { status: 2, message: "boom", events: [{ name: "exception", timeNs: 1_700_000_000_500_000_000n, attributes: { "exception.message": "boom" } }] }),
     ];
     const res = await postOtlp(body(protobufBody(spans)), { experimentId: exp });
@@ -42,6 +42,7 @@ describe("OTLP ingestion", () => {
       flag: { bool_value: true },
       list: { array_value: { values: [{ int_value: 1 }, { string_value: "x" }] } },
       raw: { string_value: "plain" },
+      odd: { string_value: 'é "q" \\ \u2603 \ud83d\ude00 \t' }, // stored content keeps quotes, backslashes and non-ASCII text
       // a client-sent request id is replaced by the trace's
       "mlflow.traceRequestId": { string_value: `tr-${t}` },
     });
