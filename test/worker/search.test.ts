@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, call, newExperiment } from "./helpers";
+import { api, call, newExperiment, newRun } from "./helpers";
 
 async function seed() {
   const exp = await newExperiment();
@@ -72,5 +72,28 @@ describe("experiments/search", () => {
     expect(noMax.body.message).toBe("Invalid value 0 for parameter 'max_results' supplied. It must be a positive integer");
     const noView = await api.post("/experiments/search", { filter: `name = '${name}'`, max_results: 5 });
     expect(noView.body.experiments.map((e: any) => e.experiment_id)).toEqual([exp]);
+  });
+});
+
+describe("the longest values MLflow allows", () => {
+  // Random text does not compress: a btree index entry could not hold it (about 2,700 bytes).
+  const randomText = (length: number) => {
+    let s = "";
+    while (s.length < length) s += crypto.randomUUID().replace(/-/g, "");
+    return s.slice(0, length);
+  };
+
+  it("a 6,000-character param and an 8,000-character tag are stored and found by equality", async () => {
+    const experiment = await newExperiment();
+    const run = await newRun(experiment);
+    const param = randomText(6000);
+    const tag = randomText(8000);
+    const logged = await api.post("/runs/log-batch", { run_id: run, params: [{ key: "long", value: param }], tags: [{ key: "note", value: tag }] });
+    expect(logged.status, logged.text).toBe(200);
+    for (const filter of [`params.long = '${param}'`, `tags.note = '${tag}'`]) {
+      const found = await api.post("/runs/search", { experiment_ids: [experiment], filter });
+      expect(found.status, found.text).toBe(200);
+      expect(found.body.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([run]);
+    }
   });
 });

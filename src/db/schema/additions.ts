@@ -56,17 +56,23 @@ export const additionalIndexes: AdditionalIndex[] = [
       "Filters like `metrics.acc > 0.9` become an index-only range scan over one key's values; the primary key " +
       "(key, run_uuid) would read every run's value of that key.",
   },
+  // drizzle/0007_long_value_indexes.sql replaced 0004's (key, value) btrees on params and tags.
   {
-    name: "edge_params_key_value",
+    name: "edge_params_value_hash",
     table: "params",
-    createSql: "CREATE INDEX IF NOT EXISTS edge_params_key_value ON public.params USING btree (key, value) INCLUDE (run_uuid)",
-    reason: "Filters like `params.model = 'xgb'` / IN lists: index-only lookup of the matching runs.",
+    createSql: "CREATE INDEX IF NOT EXISTS edge_params_value_hash ON public.params USING hash (value)",
+    reason:
+      "Filters like `params.model = 'xgb'`: the runs holding that value, then the key checked. A hash index, because " +
+      "a param value may be 6,000 characters and a btree entry is limited to about 2,700 bytes (0004's (key, value) " +
+      "btree refused such inserts). IN lists and ranges use the primary key (key, run_uuid).",
   },
   {
-    name: "edge_tags_key_value",
+    name: "edge_tags_value_hash",
     table: "tags",
-    createSql: "CREATE INDEX IF NOT EXISTS edge_tags_key_value ON public.tags USING btree (key, value) INCLUDE (run_uuid)",
-    reason: "Filters like `tags.team = 'ml'` and `attributes.run_name = '...'` (the mlflow.runName tag).",
+    createSql: "CREATE INDEX IF NOT EXISTS edge_tags_value_hash ON public.tags USING hash (value)",
+    reason:
+      "Filters like `tags.team = 'ml'` and `attributes.run_name = '...'` (the mlflow.runName tag); hash for the same " +
+      "reason as params: tag values may be 8,000 characters.",
   },
   {
     name: "edge_metrics_run_key_step",
