@@ -1,11 +1,12 @@
 /**
- * JSON as Python's `json` module reads and writes it. MLflow stores GenAI datasets, scorers and
- * webhook payloads as `json.dumps` text (", " and ": " separators, non-ASCII escaped, floats in
- * Python's repr), and several answers are `json.dumps(json.loads(x))` of what a client sent. To
- * produce the same bytes, and to share rows with the reference server, values keep Python's
- * distinctions that JavaScript's JSON loses: integers (bigint) apart from floats (number), and
- * object keys in insertion order whatever they look like (a Map, since JS objects move
- * integer-like keys first).
+ * JSON as Python's `json` module reads and writes it. MLflow stores span contents and attributes,
+ * trace metadata, assessments, GenAI datasets, scorers and webhook payloads as `json.dumps` text
+ * (", " and ": " separators, floats in Python's repr, non-ASCII escaped by default or kept with
+ * ensure_ascii=False as its span code does), and several answers are `json.dumps(json.loads(x))`
+ * of what a client sent. To produce the same bytes, and to share rows with the reference server,
+ * values keep Python's distinctions that JavaScript's JSON loses: integers (bigint) apart from
+ * floats (number), and object keys in insertion order whatever they look like (a Map, since JS
+ * objects move integer-like keys first).
  */
 import { pyFloatStr, pyRepr } from "./python-repr";
 
@@ -132,10 +133,20 @@ export function pyLoads(text: string): PyValue {
   return v;
 }
 
+/** `json.loads(text)`, or undefined where Python raises. */
+export function tryPyLoads(text: string): PyValue | undefined {
+  try {
+    return pyLoads(text);
+  } catch (e) {
+    if (e instanceof PyJsonError) return undefined;
+    throw e;
+  }
+}
+
 // ---- json.dumps ---------------------------------------------------------------------------------
 
-/** A string literal as json.dumps writes it with ensure_ascii=True. */
-function dumpString(s: string): string {
+/** A string literal as json.dumps writes it: non-ASCII escaped unless `ensureAscii` is false. */
+export function pyDumpString(s: string, { ensureAscii = true }: { ensureAscii?: boolean } = {}): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -147,7 +158,7 @@ function dumpString(s: string): string {
     else if (ch === "\t") out += "\\t";
     else if (ch === "\b") out += "\\b";
     else if (ch === "\f") out += "\\f";
-    else if (c < 0x20 || c > 0x7e) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else if (c < 0x20 || (ensureAscii && c > 0x7e)) out += `\\u${c.toString(16).padStart(4, "0")}`;
     else out += ch;
   }
   return out + '"';
@@ -170,18 +181,25 @@ function codePointCompare(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/** Python's `json.dumps(v)` (default separators, ensure_ascii), optionally with sort_keys. */
-export function pyDumps(v: PyValue, opts: { sortKeys?: boolean } = {}): string {
+export interface DumpOptions {
+  /** sort_keys=True */
+  sortKeys?: boolean;
+  /** ensure_ascii (Python's default: true); MLflow's span code writes with ensure_ascii=False. */
+  ensureAscii?: boolean;
+}
+
+/** Python's `json.dumps(v, sort_keys=…, ensure_ascii=…)` with the default separators. */
+export function pyDumps(v: PyValue, opts: DumpOptions = {}): string {
   if (v === null) return "null";
   if (v === true) return "true";
   if (v === false) return "false";
   if (typeof v === "bigint") return v.toString();
   if (typeof v === "number") return dumpFloat(v);
-  if (typeof v === "string") return dumpString(v);
+  if (typeof v === "string") return pyDumpString(v, opts);
   if (Array.isArray(v)) return `[${v.map((x) => pyDumps(x, opts)).join(", ")}]`;
   const keys = [...v.keys()];
   if (opts.sortKeys) keys.sort(codePointCompare);
-  return `{${keys.map((k) => `${dumpString(k)}: ${pyDumps(v.get(k)!, opts)}`).join(", ")}}`;
+  return `{${keys.map((k) => `${pyDumpString(k, opts)}: ${pyDumps(v.get(k)!, opts)}`).join(", ")}}`;
 }
 
 // ---- str() and type names -----------------------------------------------------------------------
@@ -221,6 +239,17 @@ export function fromJs(v: unknown): PyValue {
   if (Array.isArray(v)) return v.map(fromJs);
   if (v instanceof Map) return v as PyDict;
   return new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, fromJs(x)]));
+}
+
+/** Python's truthiness of a value (empty containers, "", 0, 0.0 and None are false). */
+export function pyTruthy(v: PyValue | undefined): boolean {
+  if (v === null || v === undefined || v === false) return false;
+  if (typeof v === "string") return v.length > 0;
+  if (typeof v === "bigint") return v !== 0n;
+  if (typeof v === "number") return v !== 0;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof Map) return v.size > 0;
+  return true;
 }
 
 /** A dict of strings built in order, e.g. for payloads. */

@@ -9,7 +9,7 @@
  * (`"assessment_name": ""`, `"valid": false`), so rows map to JSON by NULL, never by emptiness.
  */
 import { MlflowError } from "../errors";
-import { fromJs, pyDumps, tryPyLoads, type PyValue } from "../lib/py-json";
+import { fromJs, pyDumps, tryPyLoads, type PyValue } from "../lib/python-json";
 import { pyStr } from "../services/otlp-spans";
 import { anyValue, bool, mapOf, message, nested, string, type Infer } from "./message";
 import { parseTimestampJson, timestampJson } from "./trace-time";
@@ -113,7 +113,7 @@ export function checkFiniteValue(v: PyValue, field: string): void {
 
 /** `json.dumps(AssessmentError.to_dictionary())`: all three keys, None for what is unset. */
 export function errorJson(e: { error_code?: string; error_message?: string; stack_trace?: string }): string {
-  return pyDumps(new Map<string, PyValue>([["error_code", e.error_code ?? ""], ["error_message", e.error_message || null], ["stack_trace", e.stack_trace || null]]), true);
+  return pyDumps(new Map<string, PyValue>([["error_code", e.error_code ?? ""], ["error_message", e.error_message || null], ["stack_trace", e.stack_trace || null]]));
 }
 
 function millis(ts: unknown, field: string, strict: boolean): bigint | null {
@@ -201,7 +201,7 @@ export function assessmentFromWire(a: Json, newId: () => string, strict = false)
     assessmentId: (a.assessment_id as string) || newId(),
     name: String(a.assessment_name ?? ""),
     type,
-    value: pyDumps(value, true),
+    value: pyDumps(value),
     error,
     createdMs: millis(a.create_time, "assessment.create_time", strict),
     updatedMs: millis(a.last_update_time, "assessment.last_update_time", strict),
@@ -212,7 +212,7 @@ export function assessmentFromWire(a: Json, newId: () => string, strict = false)
     // Expectation.from_proto reads neither rationale nor overrides; IssueReference no overrides.
     rationale: type === "expectation" ? null : (a.rationale as string) || null,
     overrides: type === "feedback" ? (a.overrides as string) || null : null,
-    metadata: entries.length > 0 ? pyDumps(new Map(entries), true) : null,
+    metadata: entries.length > 0 ? pyDumps(new Map(entries)) : null,
     aggregateValue,
     isNumeric,
   };
@@ -262,7 +262,7 @@ export function assessmentToWire(row: Row): Json {
   } else if (row.assessment_type === "expectation") {
     out.expectation = value !== null && isScalar(value)
       ? { value: toWireValue(value) }
-      : { serialized_value: { serialization_format: "JSON_FORMAT", value: pyDumps(value, true) } };
+      : { serialized_value: { serialization_format: "JSON_FORMAT", value: pyDumps(value) } };
   } else {
     out.issue = { issue_name: value instanceof Map ? (value.get("issue_name") ?? "") : "" };
   }

@@ -5,7 +5,7 @@
  * values are cut on output to MLflow's limits (metadata 250 characters, tag values 4096).
  */
 import type { TraceInfoRow } from "../db/traces";
-import { pyDumps, type PyValue } from "../lib/py-json";
+import { pyDumps, type PyValue } from "../lib/python-json";
 import { assessmentToWire } from "./assessments";
 import { setIf, type Json } from "./proto-json";
 import { durationJson, timestampJson } from "./trace-time";
@@ -29,10 +29,10 @@ export function promotedMetadata(row: TraceInfoRow): [string, string][] {
   if (row.sessionId !== null) out.push(["mlflow.trace.session", row.sessionId]);
   const usage = new Map<string, PyValue>();
   row.tokens.forEach((v, i) => v !== null && usage.set(TOKEN_KEYS[i]!, BigInt(v)));
-  if (usage.size > 0) out.push(["mlflow.trace.tokenUsage", pyDumps(usage, true)]);
+  if (usage.size > 0) out.push(["mlflow.trace.tokenUsage", pyDumps(usage)]);
   const cost = new Map<string, PyValue>();
   row.costs.forEach((v, i) => v !== null && cost.set(COST_KEYS[i]!, Number(v)));
-  if (cost.size > 0) out.push(["mlflow.trace.cost", pyDumps(cost, true)]);
+  if (cost.size > 0) out.push(["mlflow.trace.cost", pyDumps(cost)]);
   return out;
 }
 

@@ -4,7 +4,7 @@
  * nanosecond times as JSON numbers (exact past 2^53), attribute values decoded from their stored
  * JSON into AnyValues, and the span kind and status code by enum name.
  */
-import { pyLoads, tryPyLoads, type PyDict, type PyValue } from "../lib/py-json";
+import { pyLoads, tryPyLoads, type PyDict, type PyValue } from "../lib/python-json";
 import { translateLoadedSpanType } from "../services/span-translation";
 import type { Json } from "./proto-json";
 

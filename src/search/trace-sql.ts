@@ -18,7 +18,7 @@ import type { FilterValue } from "./ast";
 import { compareSql } from "./comparator";
 import type { TraceClause } from "./trace-filter";
 import { arrayParam } from "../lib/sql";
-import { pyDumpString, pyDumps, tryPyLoads, type PyValue } from "../lib/py-json";
+import { pyDumpString, pyDumps, tryPyLoads, type PyValue } from "../lib/python-json";
 import { pyIntString } from "../lib/python-repr";
 
 const SPAN_START_TOLERANCE_MS = 10_000;
@@ -94,7 +94,7 @@ function analyticsFilter(key: string, c: TraceClause): SQL {
       if (converted !== null) normalized.set(item, converted);
     }
   }
-  const canonical = normalized.size > 0 && str(c.value) === pyDumps(normalized, true);
+  const canonical = normalized.size > 0 && str(c.value) === pyDumps(normalized);
   const matches = canonical
     ? and(columns.map(([item, col]) => (normalized.has(item) ? sql`t.${sql.raw(col)} = ${String(normalized.get(item))}::${sql.raw(key === "mlflow.trace.tokenUsage" ? "bigint" : "float8")}` : sql`t.${sql.raw(col)} IS NULL`)))
     : sql`false`;
@@ -149,7 +149,7 @@ function assessmentValueTest(c: TraceClause): SQL {
   if ([">", ">=", "<", "<="].includes(c.comparator)) return sql`a.is_numeric_value = true AND ${compareSql(sql`a.aggregate_value`, c.comparator, numberParam(c.value))}`;
   if (c.comparator === "=" || c.comparator === "!=") {
     const v = str(c.value);
-    const eq = sql`(a.value = ${v} OR a.value = ${pyDumpString(v, true)})`;
+    const eq = sql`(a.value = ${v} OR a.value = ${pyDumpString(v)})`;
     return c.comparator === "=" ? eq : sql`NOT ${eq}`;
   }
   return compareSql(sql`a.value`, c.comparator, sql`${str(c.value)}`);

@@ -7,7 +7,7 @@
 import { deleteAssessment as deleteRow, findAssessment, insertAssessment, updateAssessmentIfUnchanged, type AssessmentRow } from "../db/assessments";
 import type { Db } from "../db/client";
 import { MlflowError } from "../errors";
-import { pyDumps, tryPyLoads, type PyValue } from "../lib/py-json";
+import { pyDumps, tryPyLoads, type PyValue } from "../lib/python-json";
 import {
   aggregate,
   assessmentFromWire,
@@ -138,7 +138,7 @@ function mergedMetadata(stored: string | null, update: Record<string, string> | 
   const parsed = stored ? tryPyLoads(stored) : undefined;
   const merged = parsed instanceof Map ? new Map(parsed) : new Map<string, PyValue>();
   for (const [k, v] of Object.entries(update ?? {})) merged.set(k, v);
-  return merged.size > 0 ? pyDumps(merged, true) : null;
+  return merged.size > 0 ? pyDumps(merged) : null;
 }
 
 /** UpdateAssessment with the mask's paths; source, span, validity, overrides and creation time never change. */
@@ -165,10 +165,10 @@ export async function updateAssessment(db: Db, traceId: string, assessmentId: st
     let newValue: PyValue = tryPyLoads(row.value) ?? null;
     if (changes.expectation !== undefined) {
       newValue = changes.expectation;
-      value = pyDumps(newValue, true);
+      value = pyDumps(newValue);
     } else if (changes.feedback !== undefined) {
       newValue = changes.feedback.value;
-      value = pyDumps(newValue, true);
+      value = pyDumps(newValue);
       error = changes.feedback.error;
     }
     const [aggregateValue, isNumeric] = aggregate(newValue);

@@ -10,7 +10,7 @@
  *    `service.name` is copied onto the span for a few known agent CLIs;
  *  - a status message survives only on ERROR spans (OpenTelemetry's Status drops it otherwise).
  */
-import { pyDumpString, pyDumps, pyLoads, type PyDict, type PyValue } from "../lib/py-json";
+import { pyDumpString, pyDumps, pyLoads, type PyDict, type PyValue } from "../lib/python-json";
 import type { AnyValue, KeyValue } from "../protocol/otlp/gen/opentelemetry/proto/common/v1/common_pb";
 import type { ExportTraceServiceRequest } from "../protocol/otlp/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb";
 import type { Span as OtlpSpan } from "../protocol/otlp/gen/opentelemetry/proto/trace/v1/trace_pb";
@@ -123,7 +123,7 @@ function isJsonContainerOrString(text: string): boolean {
 /** dump_span_attribute_value, then strip_otlp_double_encoding for the same attribute. */
 function serializedAttribute(value: PyValue): string {
   if (typeof value === "string" && isJsonContainerOrString(value)) return value;
-  return pyDumps(value);
+  return pyDumps(value, { ensureAscii: false });
 }
 
 function statusOf(span: OtlpSpan): { code: SpanStatusCode; message: string } {
@@ -148,9 +148,9 @@ function convert(span: OtlpSpan, resource: PyDict, serviceName: string | null): 
   const traceId = `tr-${hex(otelTraceId, 32)}`;
   const attributes = new Map<string, string>();
   for (const kv of span.attributes) attributes.set(kv.key, serializedAttribute(decodeAnyValue(kv.value)));
-  attributes.set(REQUEST_ID_ATTRIBUTE, pyDumpString(traceId));
+  attributes.set(REQUEST_ID_ATTRIBUTE, pyDumpString(traceId, { ensureAscii: false }));
   if (otelParentId === null) {
-    if (serviceName) attributes.set("service.name", pyDumpString(serviceName));
+    if (serviceName) attributes.set("service.name", pyDumpString(serviceName, { ensureAscii: false }));
     for (const tag of SYSTEM_TRACE_TAGS) attributes.delete(TRACE_TAG_ATTRIBUTE_PREFIX + tag);
   }
   const status = statusOf(span);
@@ -197,5 +197,5 @@ export function pyStr(v: PyValue): string {
   if (v === true) return "True";
   if (v === false) return "False";
   if (v === null) return "None";
-  return pyDumps(v);
+  return pyDumps(v, { ensureAscii: false });
 }

@@ -4,7 +4,7 @@
  * (within the spans given) carries one, because rollup integrations put cumulative usage on
  * parent spans. Token counts and costs then go into trace_info's analytics columns.
  */
-import type { PyValue } from "../lib/py-json";
+import type { PyValue } from "../lib/python-json";
 import { finiteFloat } from "./span-rows";
 
 export interface AggregationNode {

@@ -15,7 +15,7 @@ import { readIngestState, writeIngest, type ExistingTrace, type IngestState, typ
 import { retryOnUniqueRace } from "../db/races";
 import { sqlState } from "../db/client";
 import { MlflowError } from "../errors";
-import { pyDumps, tryPyLoads, type PyValue } from "../lib/py-json";
+import { pyDumps, tryPyLoads, type PyValue } from "../lib/python-json";
 import { pyIntString } from "../lib/python-repr";
 import { TRACE_TAG_ATTRIBUTE_PREFIX, pyStr, type MlflowSpan } from "./otlp-spans";
 import { aggregateCost, aggregateUsage, costValue, tokenCount, COST_KEYS, TOKEN_KEYS, type AggregationNode } from "./span-aggregation";
@@ -249,7 +249,7 @@ function planWrite(state: IngestState, batches: TraceBatch[], location: string, 
     for (const [key, value] of b.resource ?? []) {
       if (key.startsWith("telemetry.sdk.") || key.startsWith("mlflow.")) continue;
       try {
-        const [k, v] = validateTraceTag(key, typeof value === "string" ? value : pyDumps(value, true));
+        const [k, v] = validateTraceTag(key, typeof value === "string" ? value : pyDumps(value));
         tags.set(k, v);
       } catch {
         // MLflow skips resource attributes that are not valid tag keys

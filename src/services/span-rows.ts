@@ -5,7 +5,7 @@
  * (MLflow's and ours) parse `content`, and the `span.attributes.*` / `trace.text` filters match
  * its text, so it has to be the same bytes.
  */
-import { pyDumps, tryPyLoads, type PyDict, type PyValue } from "../lib/py-json";
+import { pyDumps, tryPyLoads, type PyDict, type PyValue } from "../lib/python-json";
 import type { MlflowSpan } from "./otlp-spans";
 import { ATTR, loadsOrSelf, translateForStorage } from "./span-translation";
 
@@ -85,7 +85,7 @@ function spanTypeColumn(attr: string | undefined): string | null {
   if (typeof v === "string") return v;
   if (v === null) return null;
   // Postgres takes numbers and booleans for a varchar as their text; containers have no text.
-  return typeof v === "object" ? null : pyDumps(v);
+  return typeof v === "object" ? null : pyDumps(v, { ensureAscii: false });
 }
 
 function contentOf(span: MlflowSpan, attributes: Map<string, string>): string {
@@ -102,7 +102,7 @@ function contentOf(span: MlflowSpan, attributes: Map<string, string>): string {
     ["attributes", new Map<string, PyValue>(attributes)],
     ["links", span.links.map((l) => new Map<string, PyValue>([["trace_id", l.traceId], ["span_id", l.spanId], ["attributes", l.attributes]]))],
   ]);
-  return pyDumps(dict);
+  return pyDumps(dict, { ensureAscii: false });
 }
 
 export function storedSpan(span: MlflowSpan): StoredSpan {

@@ -11,7 +11,7 @@
  * (Gemini CLI, Claude Code, Spring AI, Vercel AI, VoltAgent, LiveKit), and costs priced from
  * MLflow's model catalog (clients send `mlflow.llm.cost` themselves).
  */
-import { pyDumps, pyTruthy, tryPyLoads, type PyValue } from "../lib/py-json";
+import { pyDumps, pyTruthy, tryPyLoads, type PyValue } from "../lib/python-json";
 
 export const ATTR = {
   spanType: "mlflow.spanType",
@@ -218,7 +218,7 @@ export function translateForStorage(input: Map<string, string>): Map<string, str
   const type = typeRaw ? loadsOrSelf(typeRaw) : null;
   if (type === null || type === "UNKNOWN") {
     const mapped = spanTypeOf(attrs);
-    if (mapped) attrs.set(ATTR.spanType, pyDumps(mapped));
+    if (mapped) attrs.set(ATTR.spanType, pyDumps(mapped, { ensureAscii: false }));
   }
   const addRaw = (key: string, value: string | null) => {
     if (!attrs.has(key) && value) attrs.set(key, value);
@@ -227,11 +227,11 @@ export function translateForStorage(input: Map<string, string>): Map<string, str
   addRaw(ATTR.outputs, firstValue(attrs, OUTPUT_KEYS));
   if (!attrs.has(ATTR.usage)) {
     const usage = tokenUsage(attrs);
-    if (usage) attrs.set(ATTR.usage, pyDumps(usage));
+    if (usage) attrs.set(ATTR.usage, pyDumps(usage, { ensureAscii: false }));
   }
   if (!attrs.has(ATTR.messageFormat)) {
     const format = TRANSLATORS.map((t) => t.messageFormat?.(attrs) ?? null).find((f) => f);
-    if (format) attrs.set(ATTR.messageFormat, pyDumps(format));
+    if (format) attrs.set(ATTR.messageFormat, pyDumps(format, { ensureAscii: false }));
   }
   addRaw(ATTR.tools, firstValue(attrs, TOOL_KEYS));
   if (!attrs.has(ATTR.model)) {
@@ -241,13 +241,13 @@ export function translateForStorage(input: Map<string, string>): Map<string, str
       if (pyTruthy(model)) break;
     }
     if (!pyTruthy(model)) model = modelFromPayload(attrs);
-    if (pyTruthy(model)) attrs.set(ATTR.model, pyDumps(model));
+    if (pyTruthy(model)) attrs.set(ATTR.model, pyDumps(model, { ensureAscii: false }));
   }
   if (!attrs.has(ATTR.provider)) {
     for (const t of TRANSLATORS) {
       const provider = t.provider ? decodedString(checked(attrs, t.provider)) : null;
       if (pyTruthy(provider)) {
-        attrs.set(ATTR.provider, pyDumps(provider));
+        attrs.set(ATTR.provider, pyDumps(provider, { ensureAscii: false }));
         break;
       }
     }
@@ -267,6 +267,6 @@ export function translateLoadedSpanType(attributes: Map<string, PyValue>): Map<s
   const mapped = spanTypeOf(asText);
   if (!mapped) return attributes;
   const out = new Map(attributes);
-  out.set(ATTR.spanType, pyDumps(mapped));
+  out.set(ATTR.spanType, pyDumps(mapped, { ensureAscii: false }));
   return out;
 }

@@ -3,7 +3,7 @@
  * MLflow 3.18 builds it (`TraceData.to_json_bytes`): each stored span verbatim, unless reading it
  * gives it a span type it lacked, in which case it is written again compactly.
  */
-import { pyDumps, pyLoads, type PyDict } from "../lib/py-json";
+import { pyDumps, pyLoads, type PyDict } from "../lib/python-json";
 import { translateLoadedSpanType } from "./span-translation";
 
 export function traceSpansFile(contents: string[]): string {
@@ -13,7 +13,7 @@ export function traceSpansFile(contents: string[]): string {
     const translated = translateLoadedSpanType(attributes);
     if (translated === attributes) return content;
     span.set("attributes", translated);
-    return compact(pyDumps(span, true));
+    return compact(pyDumps(span));
   });
   return `{"spans":[${parts.join(",")}]}`;
 }

@@ -4,7 +4,7 @@
  * JSON; at most 1000 characters (Python's, i.e. code points), longer ones end in "...". NUL
  * characters become U+FFFD because Postgres text cannot hold them.
  */
-import { pyDumps, tryPyLoads, type PyDict, type PyValue } from "../lib/py-json";
+import { pyDumps, tryPyLoads, type PyDict, type PyValue } from "../lib/python-json";
 
 export const PREVIEW_MAX_LENGTH = 1000;
 
@@ -50,7 +50,7 @@ export function truncatedPreview(payload: string | PyDict, role: "user" | "assis
   let obj: PyValue | undefined;
   if (payload instanceof Map) {
     obj = payload;
-    text = pyDumps(payload, true);
+    text = pyDumps(payload);
   } else {
     text = payload;
     obj = tryPyLoads(payload);

@@ -9,7 +9,7 @@ import type { Db } from "../db/client";
 import { findTraceInfos, type TraceInfoRow } from "../db/traces";
 import { endTrace, upsertTrace, type StartTraceRow } from "../db/trace-writes";
 import { MlflowError } from "../errors";
-import { tryPyLoads, type PyValue } from "../lib/py-json";
+import { tryPyLoads, type PyValue } from "../lib/python-json";
 import type { AssessmentInsert } from "../protocol/assessments";
 import { costValue, tokenCount, COST_KEYS, TOKEN_KEYS } from "./span-aggregation";
 import { replaceNul } from "./trace-preview";

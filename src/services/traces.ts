@@ -8,7 +8,7 @@ import type { Db } from "../db/client";
 import { deleteTraces as deleteTraceRows, deleteTraceTag as deleteTagRow, linkPromptsToTrace, linkTracesToRun, setTraceTag as setTagRow } from "../db/trace-edits";
 import { findTraceInfos, findTracesWithSpans, type TraceWithSpans } from "../db/traces";
 import { MlflowError } from "../errors";
-import { tryPyLoads } from "../lib/py-json";
+import { tryPyLoads } from "../lib/python-json";
 import { pyList } from "../lib/python-repr";
 import { metadataOf, tagsOf } from "../protocol/trace-info";
 import { METADATA, SYSTEM_TAGS, TAG, validateTraceName, validateTraceTag } from "./trace-rules";
