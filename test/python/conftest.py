@@ -383,3 +383,25 @@ def on_both(server, reference, flow):
 
         assert result == expected, "edge differs from reference:\n  " + "\n  ".join(diff_text(expected, result)[:40])
     return result
+
+
+_REFERENCE_RESULTS: dict = {}
+
+
+def on_both_once(server, reference, flow, *args):
+    """Like ``on_both``, but the reference runs each flow once: its result, from the reference's own
+    parametrisation or computed on demand, is kept under the flow's qualified name and ``args``, so a
+    flow must not depend on anything else that differs between test cases."""
+    key = (flow.__qualname__, args)
+    result = flow(server, *args)
+    if server.name == "reference":
+        _REFERENCE_RESULTS[key] = result
+        return result
+    if key not in _REFERENCE_RESULTS:
+        _REFERENCE_RESULTS[key] = flow(reference, *args)
+    expected = _REFERENCE_RESULTS[key]
+    if result != expected:
+        from differential import diff_text
+
+        raise AssertionError("edge differs from reference:\n  " + "\n  ".join(diff_text(expected, result)[:60]))
+    return result

@@ -302,3 +302,27 @@ def compare_results(ref_results, edge_results) -> None:
         if d:
             problems.append(f"step {i} {describe(step)}:\n    " + "\n    ".join(d))
     assert not problems, "edge differs from reference:\n  " + "\n  ".join(problems)
+
+
+_REFERENCE_RESULTS: dict = {}
+
+
+def run_differential(server, reference, key, steps: list[dict], prefix: str) -> None:
+    """One differential case on one server: the reference's results are checked against the
+    case's expectations and kept under ``key``; ours are checked too and compared with them (the
+    reference runs the case once, in its own parametrisation or on demand)."""
+
+    def reference_results():
+        if key not in _REFERENCE_RESULTS:
+            results = run_case(reference.url, steps, prefix)
+            check_expectations(reference.name, results, reference=True)
+            _REFERENCE_RESULTS[key] = results
+        return _REFERENCE_RESULTS[key]
+
+    if server.name == "reference":
+        _REFERENCE_RESULTS.pop(key, None)
+        reference_results()
+        return
+    results = run_case(server.url, steps, prefix)
+    check_expectations(server.name, results, reference=False)
+    compare_results(reference_results(), results)

@@ -10,25 +10,7 @@ import pytest
 from mlflow.entities import AssessmentError, AssessmentSource, AssessmentSourceType, Expectation, Feedback
 from mlflow.exceptions import MlflowException
 
-from conftest import fluent, unique_name
-
-_REFERENCE: dict = {}
-
-
-def on_both(server, reference, flow):
-    key = flow.__qualname__
-    result = flow(server)
-    if server.name == "reference":
-        _REFERENCE[key] = result
-        return result
-    if key not in _REFERENCE:
-        _REFERENCE[key] = flow(reference)
-    expected = _REFERENCE[key]
-    if result != expected:
-        from differential import diff_text
-
-        raise AssertionError("edge differs from reference:\n  " + "\n  ".join(diff_text(expected, result)[:40]))
-    return result
+from conftest import fluent, on_both_once, unique_name
 
 
 def view(a, ids: dict) -> dict:
@@ -131,7 +113,7 @@ def test_feedback_expectations_update_override_delete(server, reference):
             out["df_assessments"] = sorted(a["assessment_name"] for a in df["assessments"][0])
         return out
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 def test_log_assessment_entities_with_overrides_and_spans(server, reference):
@@ -151,7 +133,7 @@ def test_log_assessment_entities_with_overrides_and_spans(server, reference):
                                                                                     filter_string="feedback.relevance < 0.5", return_type="list")],
             }
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 # ---- one shared database: each server reads the assessments the other wrote ------------------

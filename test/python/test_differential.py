@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from differential import check_expectations, compare_results, parse_json, run_case
+from differential import parse_json, run_differential
 
 PREFIXES = ["/api/2.0", "/ajax-api/2.0"]
 T0 = 1_700_000_000_000  # fixed timestamps we send, so answers are comparable
@@ -420,27 +420,9 @@ PARAMS += [pytest.param(name, "", id=name) for name in SERVER_LEVEL_CASES]
 
 
 # Reference answers per (case, prefix), so the edge variant reuses the reference variant's run.
-_REFERENCE_RESULTS: dict = {}
-
-
-def reference_results(reference, case, prefix, steps):
-    if (case, prefix) not in _REFERENCE_RESULTS:
-        results = run_case(reference.url, steps, prefix)
-        check_expectations(reference.name, results, reference=True)
-        _REFERENCE_RESULTS[(case, prefix)] = results
-    return _REFERENCE_RESULTS[(case, prefix)]
-
-
 @pytest.mark.parametrize("case,prefix", PARAMS)
 def test_differential(server, reference, case, prefix):
-    steps = CASES.get(case) or SERVER_LEVEL_CASES[case]
-    if server.name == "reference":
-        _REFERENCE_RESULTS.pop((case, prefix), None)
-        reference_results(reference, case, prefix, steps)
-        return
-    results = run_case(server.url, steps, prefix)
-    check_expectations(server.name, results, reference=False)
-    compare_results(reference_results(reference, case, prefix, steps), results)
+    run_differential(server, reference, ("test_differential", case, prefix), CASES.get(case) or SERVER_LEVEL_CASES[case], prefix)
 
 
 def test_version_is_mlflow_3(server):

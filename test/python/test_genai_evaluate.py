@@ -21,26 +21,8 @@ import pytest
 from mlflow.entities import AssessmentSource, Feedback
 from mlflow.genai.scorers import PIIDetection, RegexMatch, ResponseLength, scorer
 
-from conftest import client_for, fluent, run_snapshot, unique_name
+from conftest import client_for, fluent, on_both_once, run_snapshot, unique_name
 from trace_views import trace_view
-
-_REFERENCE: dict = {}
-
-
-def on_both(server, reference, flow, *args):
-    key = (flow.__qualname__, args)
-    result = flow(server, *args)
-    if server.name == "reference":
-        _REFERENCE[key] = result
-        return result
-    if key not in _REFERENCE:
-        _REFERENCE[key] = flow(reference, *args)
-    expected = _REFERENCE[key]
-    if result != expected:
-        from differential import diff_text
-
-        raise AssertionError("edge differs from reference:\n  " + "\n  ".join(diff_text(expected, result)[:60]))
-    return result
 
 
 # ---- the application and its scorers ----------------------------------------------------------
@@ -176,7 +158,7 @@ def test_evaluate_list_dataframe_and_dataset(server, reference):
             return evaluation_view(srv, result, exp.experiment_id, subs, own_digest=kind == "dataset")
 
     for kind in ("list", "dataframe", "dataset"):
-        view = on_both(server, reference, flow, kind)
+        view = on_both_once(server, reference, flow, kind)
         assert len(view["traces"]) == 3, kind
         assert view["metrics"]["exact_match/mean"] == pytest.approx(1 / 3), kind
         assert {"span_count/min", "span_count/max", "span_count/median"} <= set(view["metrics"]), kind
@@ -202,7 +184,7 @@ def test_evaluate_existing_traces_without_predict_fn(server, reference):
             result = mlflow.genai.evaluate(data=traces, scorers=[answer_length, RegexMatch(pattern=r"^Answer:")])
             return evaluation_view(srv, result, exp.experiment_id, own_digest=True)
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 def test_evaluate_for_a_logged_model(server, reference):
@@ -221,6 +203,6 @@ def test_evaluate_for_a_logged_model(server, reference):
             view["traces_of_model"] = [t["metadata"].get("mlflow.modelId") for t in view["traces"]]
             return view
 
-    view = on_both(server, reference, flow)
+    view = on_both_once(server, reference, flow)
     assert view["model_metrics"] and all(same_run for *_, same_run in view["model_metrics"])
     assert view["traces_of_model"] == ["<model>"] * 3

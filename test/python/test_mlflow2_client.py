@@ -14,21 +14,11 @@ import pytest
 from mlflow.entities import Metric, Param, RunTag
 from mlflow.exceptions import MlflowException
 
-from conftest import client_for, fluent, run_snapshot, unique_name
+from conftest import client_for, fluent, on_both, run_snapshot, unique_name
 
 assert mlflow.__version__.startswith("2."), "run this module with .venv/mlflow2/bin/python"
 
 MAX_DOUBLE = 1.7976931348623157e308
-
-
-
-
-def on_both(server, reference, flow):
-    result = flow(server)
-    if server.name != "reference":
-        expected = flow(reference)
-        assert result == expected, f"edge differs from reference:\nedge:      {result}\nreference: {expected}"
-    return result
 
 
 def test_v2_fluent_flow(server, reference):

@@ -14,20 +14,7 @@ import pytest
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
-from conftest import client_for, fluent, unique_name
-
-
-
-
-def on_both(server, reference, flow):
-    """Runs ``flow(server)``; on the edge also on the reference, and requires equal results."""
-    result = flow(server)
-    if server.name != "reference":
-        expected = flow(reference)
-        from differential import diff_text
-
-        assert result == expected, "edge differs from reference:\n  " + "\n  ".join(diff_text(expected, result)[:40])
-    return result
+from conftest import client_for, fluent, on_both, unique_name
 
 
 def version_view(mv):

@@ -16,26 +16,8 @@ import pytest
 from mlflow.entities import SpanEvent, SpanType
 from mlflow.exceptions import MlflowException
 
-from conftest import client_for, fluent, unique_name
+from conftest import client_for, fluent, on_both_once, unique_name
 from trace_views import info_view, trace_view
-
-_REFERENCE: dict = {}
-
-
-def on_both(server, reference, flow):
-    key = flow.__qualname__
-    result = flow(server)
-    if server.name == "reference":
-        _REFERENCE[key] = result
-        return result
-    if key not in _REFERENCE:
-        _REFERENCE[key] = flow(reference)
-    expected = _REFERENCE[key]
-    if result != expected:
-        from differential import diff_text
-
-        raise AssertionError("edge differs from reference:\n  " + "\n  ".join(diff_text(expected, result)[:40]))
-    return result
 
 
 def flushed_trace(trace_id: str):
@@ -108,7 +90,7 @@ def test_traced_functions_read_back_alike(server, reference):
         assert views[1]["spans"][0]["events"][0][0] == "exception"
         return views
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 def test_search_traces_filters_order_and_pages(server, reference):
@@ -151,7 +133,7 @@ def test_search_traces_filters_order_and_pages(server, reference):
         assert len(out["pages"]) == 3
         return out
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 def test_tags_delete_and_runs(server, reference):
@@ -187,4 +169,4 @@ def test_tags_delete_and_runs(server, reference):
         assert deleted == 1 and [t.info.trace_id for t in left] == [loose] and deleted_by_time == 1
         return {"views": views, "counts": [len(by_run), len(linked), deleted, len(left), deleted_by_time]}
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from differential import check_expectations, compare_results, run_case
+from differential import run_differential
 
 PREFIXES = ["/api", "/ajax-api"]
 
@@ -143,24 +143,6 @@ CASES: dict[str, list[dict]] = {
 }
 
 PARAMS = [pytest.param(name, prefix, id=f"{name}{prefix.replace('/', '_')}") for name in CASES for prefix in PREFIXES]
-_REFERENCE: dict = {}
-
-
-def reference_results(reference, case, prefix, steps):
-    if (case, prefix) not in _REFERENCE:
-        results = run_case(reference.url, steps, prefix)
-        check_expectations(reference.name, results, reference=True)
-        _REFERENCE[(case, prefix)] = results
-    return _REFERENCE[(case, prefix)]
-
-
 @pytest.mark.parametrize("case,prefix", PARAMS)
 def test_trace_differential(server, reference, case, prefix):
-    steps = CASES[case]
-    if server.name == "reference":
-        _REFERENCE.pop((case, prefix), None)
-        reference_results(reference, case, prefix, steps)
-        return
-    results = run_case(server.url, steps, prefix)
-    check_expectations(server.name, results, reference=False)
-    compare_results(reference_results(reference, case, prefix, steps), results)
+    run_differential(server, reference, ("test_traces_differential", case, prefix), CASES[case], prefix)

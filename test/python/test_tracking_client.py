@@ -17,32 +17,12 @@ from mlflow.entities import Metric, Param, RunStatus, RunTag
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
-from conftest import client_for, fluent, norm_value, run_snapshot, unique_name
+from conftest import client_for, fluent, norm_value, on_both_once, run_snapshot, unique_name
 
 MAX_DOUBLE = 1.7976931348623157e308
 
 
-
-
 # The reference's result per flow, so the edge variant of a test reuses the reference variant's run.
-_REFERENCE_RESULTS: dict = {}
-
-
-def on_both(server, reference, flow):
-    """Runs ``flow(server)``; on the edge it must equal the reference's result for the same flow."""
-    key = flow.__qualname__
-    result = flow(server)
-    if server.name == "reference":
-        _REFERENCE_RESULTS[key] = result
-        return result
-    if key not in _REFERENCE_RESULTS:
-        _REFERENCE_RESULTS[key] = flow(reference)
-    expected = _REFERENCE_RESULTS[key]
-    if result != expected:
-        from differential import diff_text
-
-        raise AssertionError("edge differs from reference:\n  " + "\n  ".join(diff_text(expected, result)[:40]))
-    return result
 
 
 # ------------------------------------------------------------------------------------------
@@ -66,7 +46,7 @@ def test_set_experiment_creates_then_reuses(server, reference):
             assert got.artifact_location == f"mlflow-artifacts:/{exp.experiment_id}"
             return {"name": got.name == name, "tags": got.tags, "stage": got.lifecycle_stage}
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 def test_get_experiment_by_name_missing_is_none(server):
@@ -102,7 +82,7 @@ def test_experiment_tags_rename_delete_restore(server, reference):
         assert restored.last_update_time >= deleted.creation_time
         return {"tags": restored.tags, "stage": restored.lifecycle_stage}
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 # ------------------------------------------------------------------------------------------
@@ -137,7 +117,7 @@ def test_start_run_nested_and_end_run(server, reference):
             assert re.fullmatch(r"[0-9a-f]{32}", parent.info.run_id)
             return [run_snapshot(c, r.info.run_id, names={parent.info.run_id: "<parent>"}) for r in (parent, child)]
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 @pytest.mark.parametrize("status", ["FINISHED", "FAILED", "KILLED"])
@@ -233,7 +213,7 @@ def test_params_metrics_tags(server, reference):
         snap["history"] = [(h.step, h.timestamp, norm_value(h.value)) for h in hist]
         return snap
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 def test_log_batch_max_sizes(server, reference):
@@ -257,7 +237,7 @@ def test_log_batch_max_sizes(server, reference):
         assert len(c.get_run(rid).data.params) == 350
         return run_snapshot(c, rid)
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 def test_metric_history_over_25000_points(server):
@@ -309,7 +289,7 @@ def test_log_input_dataset(server, reference):
         assert inputs[0].dataset.source_type == "http"
         return run_snapshot(c, run.info.run_id)
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 # ------------------------------------------------------------------------------------------
