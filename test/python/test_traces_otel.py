@@ -16,8 +16,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.trace import Status, StatusCode
 
-from conftest import client_for, unique_name
-from test_traces import on_both
+from conftest import client_for, on_both_once, unique_name
 from trace_views import trace_view
 
 
@@ -48,7 +47,7 @@ def otel_traces(srv, compression=Compression.NoCompression):
 
 
 def test_otel_sdk_protobuf_export(server, reference):
-    view = on_both(server, reference, otel_traces)
+    view = on_both_once(server, reference, otel_traces)
     assert [s["name"] for s in view["spans"]] == ["agent", "llm-call", "tool"]
     assert view["tags"]["service.name"] == "otel-app" and view["tags"]["build"] == "7"
     assert view["metadata"]["mlflow.trace.tokenUsage"] == '{"input_tokens": 11, "output_tokens": 3, "total_tokens": 14}'
@@ -60,7 +59,7 @@ def test_otel_sdk_gzip_export(server, reference):
     def flow(srv):
         return otel_traces(srv, Compression.Gzip)
 
-    on_both(server, reference, flow)
+    on_both_once(server, reference, flow)
 
 
 def json_export(srv):
@@ -89,7 +88,7 @@ def json_export(srv):
 
 
 def test_otlp_json_export(server, reference):
-    on_both(server, reference, json_export)
+    on_both_once(server, reference, json_export)
 
 
 def bad_requests(srv):
@@ -118,5 +117,5 @@ def bad_requests(srv):
 
 
 def test_otlp_bad_requests(server, reference):
-    out = on_both(server, reference, bad_requests)
+    out = on_both_once(server, reference, bad_requests)
     assert out["content_type"][0] == 400 and out["no_header"][0] == 422 and out["unknown_experiment"][0] == 404
