@@ -49,23 +49,31 @@ process.once("exit", () => {
   }
 });
 
-/** [{ pid, rssKb }] of every live process whose process group is `pgid`. */
-export function groupMembers(pgid) {
-  const out = [];
+/**
+ * Every live process's /proc/<pid>/stat: `{ pid, comm, fields }`, where `fields` are the values after
+ * the parenthesised command name (which may hold spaces): [0] state, [1] ppid, [2] pgrp, [11] utime,
+ * [12] stime (clock ticks), [21] rss (pages).
+ */
+export function* procStats() {
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     let stat;
     try {
       stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
     } catch {
-      continue;
+      continue; // the process ended while we looked
     }
-    // comm is parenthesised and may contain spaces; the fields after ") " are space separated.
     const close = stat.lastIndexOf(")");
-    const fields = stat.slice(close + 2).split(" ");
-    // fields[0] = state, [2] = pgrp, [21] = rss in pages
+    yield { pid: Number(entry), comm: stat.slice(stat.indexOf("(") + 1, close), fields: stat.slice(close + 2).split(" ") };
+  }
+}
+
+/** [{ pid, rssKb }] of every live process whose process group is `pgid`. */
+export function groupMembers(pgid) {
+  const out = [];
+  for (const { pid, fields } of procStats()) {
     if (Number(fields[2]) !== pgid || fields[0] === "Z") continue;
-    out.push({ pid: Number(entry), rssKb: Number(fields[21]) * PAGE_KB });
+    out.push({ pid, rssKb: Number(fields[21]) * PAGE_KB });
   }
   return out;
 }
@@ -141,23 +149,13 @@ const BACKGROUND = /huey_consumer|mlflow\.server\.jobs\._job_runner/;
  */
 export function cpuReading({ pgid, standIns = [], database }) {
   const out = new Map();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // fields[2] = pgrp, [11] = utime, [12] = stime (clock ticks)
+  for (const { pid, comm, fields } of procStats()) {
     const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-    const pid = Number(entry);
     const inGroup = Number(fields[2]) === pgid;
-    if (!inGroup && (!database || !stat.includes("(postgres)"))) continue;
+    if (!inGroup && (!database || comm !== "postgres")) continue;
     let cmd = "";
     try {
-      cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+      cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
     } catch {
       continue;
     }

@@ -3,8 +3,8 @@
 // and downloads — with latency and the server's memory sampled every interval. Nothing may fail,
 // and memory must level off rather than grow with the traffic served. The figures are printed for
 // the README; only failures and unbounded growth fail the test (no timed assertions).
-import fs from "node:fs";
 import { describe, expect, it } from "vitest";
+import { procStats } from "../../bench/lib/procs.mjs";
 import { FULL, get, post, send } from "./stack";
 
 const MINUTES = Number(process.env.RELIABILITY_SOAK_MINUTES ?? 3);
@@ -14,21 +14,13 @@ const SERVER_PID = Number(process.env.EDGE_MLFLOW_SERVER_PID ?? 0);
 /** Resident memory of a process and all its descendants (wrangler's Node process, workerd), in MB. */
 function treeRssMb(root: number): number {
   const children = new Map<number, number[]>();
-  let total = 0;
   const rss = new Map<number, number>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const pid = Number(entry);
-      const ppid = Number(fields[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-      rss.set(pid, Number(fields[21]) * 4096);
-    } catch {
-      // the process ended while we looked
-    }
+  for (const { pid, fields } of procStats()) {
+    const ppid = Number(fields[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    rss.set(pid, Number(fields[21]) * 4096);
   }
+  let total = 0;
   const stack = [root];
   while (stack.length > 0) {
     const pid = stack.pop()!;

@@ -3,14 +3,11 @@
 // keyboard-only use and an axe-core accessibility check. Real Worker, PGlite, S3 server, Chromium.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, SCREENSHOTS, restClient, seed, seedFeatures, startStack } from "./harness.mjs";
+import { CHROMIUM_ARGS, SCREENSHOTS, axeViolations, restClient, seed, seedFeatures, startStack } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 let stack;
 let base;
@@ -536,21 +533,7 @@ describe("issue 18: daily MLflow use and the reviewer's bugs", { timeout: 200_00
       [`#/compare-runs?runs=${feat.runs.slice(0, 3).join(",")}`, ".compare-table"],
       ["#/settings", '[data-testid="account"]'],
     ];
-    const found = [];
-    for (const theme of ["light", "dark"]) {
-      await page.evaluate((t) => localStorage.setItem("ui.theme", t), theme);
-      for (const [hash, ready] of pages) {
-        await open(hash);
-        await page.locator(ready).first().waitFor();
-        await page.evaluate(AXE);
-        const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-        for (const v of result.violations) {
-          if (v.impact === "serious" || v.impact === "critical") found.push(`${theme} ${hash}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-        }
-      }
-    }
-    await page.evaluate(() => localStorage.removeItem("ui.theme"));
-    assert.deepEqual(found, []);
+    assert.deepEqual(await axeViolations(page, stack.url, pages), []);
   }));
 
   test("no uncaught errors or console errors across the session", () => {

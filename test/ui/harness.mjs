@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { migrate } from "../../scripts/lib/migrate-core.mjs";
 import { ROOT, localWorkerVars, startDatabaseStandIns, startPglite, startS3, startWrangler } from "../../scripts/lib/stack.mjs";
 export { freePort } from "../../scripts/lib/ports.mjs";
@@ -290,3 +291,29 @@ const WAV_SILENCE = Buffer.concat([
   Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x40, 0x1f, 0, 0, 1, 0, 8, 0]),
   Buffer.from("data"), Buffer.from([80, 0, 0, 0]), Buffer.alloc(80, 128),
 ]).toString("base64");
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core's serious and critical violations on each of `pages` ([url, selector that shows the page
+ * is ready]), in the light and the dark theme (read at load, hence the reload). One line per finding.
+ */
+export async function axeViolations(page, baseUrl, pages) {
+  const found = [];
+  for (const theme of ["light", "dark"]) {
+    await page.goto(`${baseUrl}/${pages[0][0]}`);
+    await page.evaluate((t) => localStorage.setItem("ui.theme", t), theme);
+    for (const [hash, ready] of pages) {
+      await page.goto(`${baseUrl}/${hash}`);
+      await page.reload();
+      await page.locator(ready).first().waitFor();
+      await page.evaluate(AXE);
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+      for (const v of result.violations) {
+        if (v.impact === "serious" || v.impact === "critical") found.push(`${theme} ${hash}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+      }
+    }
+  }
+  await page.evaluate(() => localStorage.removeItem("ui.theme"));
+  return found;
+}

@@ -5,18 +5,16 @@
 // Run: npm run test:ui  (or this file alone, see ui/README.md)
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { execFile } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, SCREENSHOTS, startStack } from "./harness.mjs";
+import { CHROMIUM_ARGS, SCREENSHOTS, axeViolations, startStack } from "./harness.mjs";
 import { seedBigTrace, seedTraces } from "./trace-seed.mjs";
 
 const PYTHON = fileURLToPath(new URL("../../.venv/mlflow3/bin/python", import.meta.url));
 const CLIENT_SCRIPT = fileURLToPath(new URL("./fixtures/client_traces.py", import.meta.url));
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let stack;
 let data;
@@ -470,23 +468,7 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
       [`#/experiments/${data.experimentId}/evaluation-runs?selectedRunUuid=${data.runId}`, ".evaluation-table tbody tr"],
       [`#/experiments/${data.experimentId}/datasets`, ".datasets-table tbody tr"],
     ];
-    const found = [];
-    await open(pages[0][0]);
-    for (const theme of ["light", "dark"]) {
-      await page.evaluate((t) => localStorage.setItem("ui.theme", t), theme);
-      for (const [hash, ready] of pages) {
-        await open(hash);
-        await page.reload(); // the theme is read at load
-        await page.locator(ready).first().waitFor();
-        await page.evaluate(AXE);
-        const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-        for (const v of result.violations) {
-          if (v.impact === "serious" || v.impact === "critical") found.push(`${theme} ${hash}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-        }
-      }
-    }
-    await page.evaluate(() => localStorage.removeItem("ui.theme"));
-    assert.deepEqual(found, []);
+    assert.deepEqual(await axeViolations(page, stack.url, pages), []);
   }));
 
   test("no uncaught errors or console errors across the session", () => {

@@ -2,34 +2,14 @@
  * The virtualised runs grid: only the rows in view (plus overscan) are in the DOM, so 10,000+
  * runs scroll smoothly. Header and the name column stay sticky; sortable headers set order_by.
  */
-import { Virtualizer, elementScroll, observeElementOffset, observeElementRect, type VirtualizerOptions } from "@tanstack/virtual-core";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useVirtualRows } from "../hooks/virtual-rows";
 import { runColor } from "../colors";
 import { formatValue } from "../format";
 import { href } from "../router";
 import { runName, type Column, type Group, type TreeRow } from "../runs-model";
 
 const ROW_HEIGHT = 34;
-
-function useVirtualRows(count: number, scrollRef: { current: HTMLDivElement | null }) {
-  const [, rerender] = useState(0);
-  const options: VirtualizerOptions<HTMLDivElement, Element> = {
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    scrollToFn: elementScroll,
-    observeElementRect,
-    observeElementOffset,
-    onChange: () => rerender((n) => n + 1),
-  };
-  const ref = useRef<Virtualizer<HTMLDivElement, Element> | null>(null);
-  ref.current ??= new Virtualizer(options);
-  ref.current.setOptions(options);
-  useLayoutEffect(() => ref.current!._didMount(), []);
-  useLayoutEffect(() => ref.current!._willUpdate());
-  return ref.current;
-}
 
 /** A group header row (Group by): its runs follow it when expanded. */
 export interface GroupRow {
@@ -62,7 +42,7 @@ export interface GridProps {
 export function RunsGrid(props: GridProps) {
   const { rows, columns, selected } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualRows(rows.length, scrollRef);
+  const virtualizer = useVirtualRows(rows.length, scrollRef, { rowHeight: ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
   const template = `36px 240px ${columns.map((c) => `${c.width}px`).join(" ")}`;
   const last = items[items.length - 1];

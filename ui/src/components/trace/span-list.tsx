@@ -4,33 +4,13 @@
  * in view are in the DOM (TanStack's virtualiser, as the runs grid), so a 5,000-span trace costs
  * the same to draw as a 20-span one. Arrow keys move the selection and fold/unfold.
  */
-import { Virtualizer, elementScroll, observeElementOffset, observeElementRect, type VirtualizerOptions } from "@tanstack/virtual-core";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useVirtualRows } from "../../hooks/virtual-rows";
 import type { SpanNode, SpanTree } from "../../traces/span-tree";
 import { formatLatency } from "../../traces/trace-info";
 
 const ROW_HEIGHT = 28;
 const INDENT_PX = 14;
-
-function useVirtualRows(count: number, scrollRef: { current: HTMLDivElement | null }) {
-  const [, rerender] = useState(0);
-  const options: VirtualizerOptions<HTMLDivElement, Element> = {
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-    scrollToFn: elementScroll,
-    observeElementRect,
-    observeElementOffset,
-    onChange: () => rerender((n) => n + 1),
-  };
-  const ref = useRef<Virtualizer<HTMLDivElement, Element> | null>(null);
-  ref.current ??= new Virtualizer(options);
-  ref.current.setOptions(options);
-  useLayoutEffect(() => ref.current!._didMount(), []);
-  useLayoutEffect(() => ref.current!._willUpdate());
-  return ref.current;
-}
 
 export interface SpanListProps {
   tree: SpanTree;
@@ -46,7 +26,7 @@ export interface SpanListProps {
 
 export function SpanList({ tree, rows, collapsed, selectedId, onSelect, onToggle, assessed }: SpanListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualRows(rows.length, scrollRef);
+  const virtualizer = useVirtualRows(rows.length, scrollRef, { rowHeight: ROW_HEIGHT, overscan: 10 });
   const total = tree.durationMs || 1;
 
   // Bring the selected row into view when the selection comes from elsewhere (a link, the finder).
