@@ -223,6 +223,20 @@ describe("update", () => {
     expect(cleared.body.assessment.rationale).toBe("");
   });
 
+  it("concurrent metadata updates of one assessment: each is acknowledged and none is lost", async () => {
+    const t = await newTrace();
+    const a = (await create(t, { assessment_name: "q", source: { source_type: "HUMAN", source_id: "u" }, feedback: { value: 1 } })).body.assessment;
+    const keys = ["k0", "k1", "k2", "k3"];
+    const answers = await Promise.all(keys.map((k) => v3.patch(one(t, a.assessment_id), { assessment: { metadata: { [k]: k } }, update_mask: "metadata" })));
+    // Each update merges into what it read and writes only if the row is still that: a writer that
+    // lost the race reads again. A 503 (too much contention) would be retried by the client.
+    const acknowledged = keys.filter((_, i) => answers[i]!.status === 200);
+    for (const res of answers) expect([200, 503], res.text).toContain(res.status);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    const stored = JSON.parse((await storedRow(a.assessment_id))!.assessment_metadata as string) as Record<string, string>;
+    for (const k of acknowledged) expect(stored[k], `acknowledged ${k} lost`).toBe(k);
+  });
+
   it("updates an expectation's value; its rationale is dropped as MLflow's rebuilt entity drops it", async () => {
     const t = await newTrace();
     const e = (await create(t, { assessment_name: "exp", expectation: { value: "a" } })).body.assessment;
