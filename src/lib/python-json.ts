@@ -20,6 +20,10 @@ export { isDict };
 
 // ---- json.loads ---------------------------------------------------------------------------------
 
+/** Deeper than this, the reader refuses the text rather than recurse on. */
+const MAX_DEPTH = 512;
+const LITERALS: readonly (readonly [string, PyValue])[] = [["null", null], ["true", true], ["false", false], ["NaN", NaN], ["Infinity", Infinity], ["-Infinity", -Infinity]];
+const WHITESPACE = /[ \t\n\r]+/y;
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 
 class Reader {
@@ -31,21 +35,21 @@ class Reader {
   }
 
   ws(): void {
-    while (this.i < this.s.length && " \t\n\r".includes(this.s[this.i]!)) this.i++;
+    WHITESPACE.lastIndex = this.i;
+    if (WHITESPACE.test(this.s)) this.i = WHITESPACE.lastIndex;
   }
 
   value(depth: number): PyValue {
-    if (depth > 512) this.fail("Nesting too deep");
+    if (depth > MAX_DEPTH) this.fail("Nesting too deep");
     this.ws();
     const ch = this.s[this.i];
     if (ch === "{") return this.object(depth);
     if (ch === "[") return this.array(depth);
     if (ch === '"') return this.string();
-    for (const [word, v] of [["null", null], ["true", true], ["false", false], ["NaN", NaN], ["Infinity", Infinity], ["-Infinity", -Infinity]] as const) {
-      if (this.s.startsWith(word, this.i)) {
-        this.i += word.length;
-        return v;
-      }
+    const literal = LITERALS.find(([word]) => this.s.startsWith(word, this.i));
+    if (literal) {
+      this.i += literal[0].length;
+      return literal[1];
     }
     NUMBER.lastIndex = this.i;
     const m = NUMBER.exec(this.s);
@@ -99,22 +103,20 @@ class Reader {
     let out = "";
     this.i++;
     for (;;) {
+      PLAIN.lastIndex = this.i;
+      const run = PLAIN.exec(this.s)![0];
+      out += run;
+      this.i += run.length;
       const ch = this.s[this.i];
       if (ch === undefined) this.fail("Unterminated string");
       if (ch === '"') {
         this.i++;
         return out;
       }
-      if (ch.charCodeAt(0) < 0x20) this.fail("Invalid control character");
-      if (ch !== "\\") {
-        out += ch;
-        this.i++;
-        continue;
-      }
+      if (ch !== "\\") this.fail("Invalid control character");
       const esc = this.s[this.i + 1];
-      const simple: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
-      if (esc !== undefined && esc in simple) {
-        out += simple[esc];
+      if (esc !== undefined && esc in SIMPLE_ESCAPES) {
+        out += SIMPLE_ESCAPES[esc];
         this.i += 2;
       } else if (esc === "u" && /^[0-9a-fA-F]{4}$/.test(this.s.slice(this.i + 2, this.i + 6))) {
         out += String.fromCharCode(parseInt(this.s.slice(this.i + 2, this.i + 6), 16));
@@ -123,6 +125,10 @@ class Reader {
     }
   }
 }
+
+/** A run of string characters that need no decoding. */
+const PLAIN = /[^"\\\x00-\x1f]*/y;
+const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
 /** Python's `json.loads` (NaN and Infinity accepted, as Python does). */
 export function pyLoads(text: string): PyValue {
