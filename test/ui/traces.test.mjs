@@ -319,6 +319,35 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     assert.equal((await getTrace(traceId)).trace_info.assessments.filter((a) => a.assessment_name === "helpfulness").length, 0);
   }));
 
+  test("a deep link asks for its trace once, at page load, while the trace view's code is still loading", withShot("trace-prefetch", async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    try {
+      const asked = [];
+      fresh.on("request", (r) => {
+        if (r.url().includes("/traces/get")) asked.push(r.url());
+      });
+      await fresh.goto(`${stack.url}/#/experiments/${big.experimentId}/traces?selectedEvaluationId=${big.traceId}`);
+      await fresh.locator('.span-row[aria-level="1"]').waitFor();
+      assert.equal(asked.length, 1, `one traces/get: ${asked.join(", ")}`);
+      assert.match(asked[0], new RegExp(`trace_id=${big.traceId}`));
+      const [get, chunk] = await fresh.evaluate(() => {
+        const entries = performance.getEntriesByType("resource");
+        const get = entries.find((e) => e.name.includes("/traces/get"));
+        const chunk = entries.find((e) => /\/assets\/traces-[^/]*\.js$/.test(e.name));
+        return [get?.startTime, chunk?.responseEnd];
+      });
+      assert.ok(get !== undefined && chunk !== undefined, "both requests seen");
+      assert.ok(get < chunk, `traces/get started at ${get} ms, before the Traces tab's code arrived at ${chunk} ms`);
+      // Leaving and opening the trace again asks the server again (the prefetched answer is used once).
+      await fresh.goto(`${stack.url}/#/experiments/${big.experimentId}/traces`);
+      await fresh.goto(`${stack.url}/#/experiments/${big.experimentId}/traces?selectedEvaluationId=${big.traceId}`);
+      await fresh.locator('.span-row[aria-level="1"]').waitFor();
+      assert.equal(asked.length, 2);
+    } finally {
+      await fresh.close();
+    }
+  }));
+
   test("a 5,000-span trace shows its first rows, virtualised, and a deep span can be selected", withShot("big-trace", async () => {
     const t0 = Date.now();
     await open(`#/experiments/${big.experimentId}/traces?selectedEvaluationId=${big.traceId}`);

@@ -5,6 +5,7 @@ import { lazy } from "./components/common";
 import { ExperimentsPage } from "./pages/experiments/index";
 import { route } from "./router";
 import { cycleTheme, theme } from "./theme";
+import { prefetchSelectedTrace } from "./traces/trace-prefetch";
 import "./styles.css";
 
 const RunsPage = lazy(() => import("./pages/runs"));
@@ -113,4 +114,6 @@ function App() {
   );
 }
 
+// A deep link to a trace: its spans start loading now, beside the trace view's code.
+prefetchSelectedTrace(route.value.segments, route.value.query);
 render(<App />, document.getElementById("app")!);

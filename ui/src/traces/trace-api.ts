@@ -4,6 +4,7 @@
  * `get-trace-artifact`, as MLflow's own UI does.
  */
 import { api, api3, ApiError } from "../api";
+import { takeTraceResponse } from "./trace-prefetch";
 import type { Assessment, RawSpan, Trace, TraceInfo } from "./trace-types";
 
 export interface TracePage {
@@ -43,7 +44,7 @@ export async function searchAllTraces(q: TraceQuery, limit: number): Promise<{ t
 }
 
 export async function getTrace(traceId: string): Promise<Trace> {
-  const res = await api3.get<{ trace?: { trace_info?: TraceInfo; spans?: RawSpan[] } }>("/traces/get", { trace_id: traceId });
+  const res = (await takeTraceResponse(traceId)) as { trace?: { trace_info?: TraceInfo; spans?: RawSpan[] } };
   const info = res.trace?.trace_info ?? { trace_id: traceId };
   const spans = res.trace?.spans ?? [];
   if (spans.length > 0 || info.tags?.["mlflow.trace.spansLocation"] === "TRACKING_STORE") return { info, spans };
