@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, SCREENSHOTS, axeViolations, startStack } from "./harness.mjs";
-import { seedBigTrace, seedTraces } from "./trace-seed.mjs";
+import { feedback, seedBigTrace, seedTraces, startTrace } from "./trace-seed.mjs";
 
 const PYTHON = fileURLToPath(new URL("../../.venv/mlflow3/bin/python", import.meta.url));
 const CLIENT_SCRIPT = fileURLToPath(new URL("./fixtures/client_traces.py", import.meta.url));
@@ -407,6 +407,56 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     await page.getByTestId("evaluation-results").locator(".evaluation-table tbody tr").first().getByRole("link", { name: "1" }).click();
     await page.waitForFunction((id) => document.querySelector('[data-testid="trace-view"]')?.getAttribute("data-trace-id") === id, data.evalTraces[0]);
     assert.match(page.url(), new RegExp(`/runs/${data.runId}/traces\\?selectedEvaluationId=`));
+  }));
+
+  test("an evaluation of 400 rows keeps only the rows in view in the DOM and scrolls to the last", withShot("evaluation-virtual", async () => {
+    const post = async (p, body) => {
+      const res = await fetch(`${stack.url}/api/2.0/mlflow${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      assert.equal(res.status, 200, await res.clone().text());
+      return res.json();
+    };
+    const { experiment_id: experimentId } = await post("/experiments/create", { name: `ui-big-evaluation-${Date.now()}` });
+    const { run } = await post("/runs/create", { experiment_id: experimentId, tags: [{ key: "mlflow.runType", value: "genai_evaluate" }] });
+    const runId = run.info.run_id;
+    const total = 400;
+    for (let start = 0; start < total; start += 20) {
+      await Promise.all(Array.from({ length: Math.min(20, total - start) }, async (_, k) => {
+        const i = start + k;
+        const trace = crypto.randomUUID().replace(/-/g, "");
+        await startTrace(stack.url, {
+          trace_id: `tr-${trace}`,
+          trace_location: { type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: experimentId } },
+          request_time: new Date(1_760_000_000_000 + i * 1000).toISOString(),
+          execution_duration: "0.050s",
+          state: "OK",
+          request_preview: `{"question": "Question ${i + 1} ${"with a long tail ".repeat(20)}"}`,
+          response_preview: `"Answer ${i + 1}"`,
+          trace_metadata: { "mlflow.trace_schema.version": "3", "mlflow.sourceRun": runId },
+          tags: { "mlflow.trace.spansLocation": "TRACKING_STORE" },
+          assessments: [feedback(trace, "correctness", i % 3 === 0 ? "no" : "yes")],
+        });
+      }));
+    }
+    await open(`#/experiments/${experimentId}/evaluation-runs?selectedRunUuid=${runId}`);
+    const table = page.getByTestId("evaluation-results").locator(".evaluation-table");
+    await table.locator("tbody tr[data-trace-id]").first().waitFor();
+    await page.waitForFunction(() => /over 400 rows/.test(document.querySelector('[data-testid="evaluation-aggregates"]')?.textContent ?? ""));
+    const rendered = await table.locator("tbody tr[data-trace-id]").count();
+    assert.ok(rendered > 5 && rendered < 100, `only the rows in view are in the DOM (${rendered} of ${total})`);
+    assert.equal(await table.getAttribute("aria-rowcount"), String(total + 1));
+    assert.equal(await table.locator("tbody tr[data-trace-id]").first().locator("td").first().innerText(), "1");
+    // Every row is one line: the long request preview is cut, not wrapped.
+    const heights = await table.locator("tbody tr[data-trace-id]").evaluateAll((trs) => trs.map((tr) => tr.getBoundingClientRect().height));
+    assert.ok(heights.every((h) => Math.abs(h - heights[0]) < 1), `rows of one height: ${heights.slice(0, 5)}`);
+    // Scrolled to the end, the last row is in the DOM and in view.
+    await page.locator(".evaluation-scroll").evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    const last = table.locator("tbody tr[data-trace-id]", { has: page.locator("td:first-child", { hasText: /^400$/ }) });
+    await last.waitFor();
+    const box = await last.boundingBox();
+    const pane = await page.locator(".evaluation-scroll").boundingBox();
+    assert.ok(box && pane && box.y + box.height <= pane.y + pane.height + 1, "last row visible");
+    assert.ok((await table.locator("tbody tr[data-trace-id]").count()) < 100);
+    await shot("evaluation-virtual");
   }));
 
   test("trace tags are added and removed from the trace view", withShot("trace-tags", async () => {

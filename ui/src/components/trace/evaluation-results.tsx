@@ -3,9 +3,11 @@
  * aggregates, then one row per evaluated trace with each scorer's value; a row opens the trace.
  * The traces are the run's (`run_id = …` also matches traces linked to it), read page by page.
  */
+import { useRef } from "preact/hooks";
 import { api } from "../../api";
 import { ErrorBox, Spinner } from "../common";
 import { useAsync } from "../../hooks";
+import { useVirtualRows } from "../../hooks/virtual-rows";
 import { formatValue } from "../../format";
 import { formatAssessmentValue, valueOf, verdictOf } from "../../traces/assessments";
 import { aggregateScores, scoreColumns, scoresOf } from "../../traces/evaluation";
@@ -15,6 +17,8 @@ import { traceHref } from "../../traces/trace-href";
 import type { Run } from "../../types";
 
 const MAX_ROWS = 5000;
+/** Rows are one line high (previews are cut with an ellipsis), so that they can be virtualised. */
+const ROW_HEIGHT = 33;
 
 const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 
@@ -25,6 +29,18 @@ export function EvaluationResults({ experimentId, runId, run }: { experimentId: 
   const columns = scoreColumns(rows);
   const aggregates = aggregateScores(rows, columns);
   const metrics = [...(runRes.data?.run.data?.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+  // Up to 5,000 rows: only those in view (and a margin) are in the DOM, between two spacer rows.
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualRows(rows.length, scrollRef, { rowHeight: ROW_HEIGHT, overscan: 15 });
+  const items = virtualizer.getVirtualItems();
+  const before = items.length > 0 ? items[0]!.start : 0;
+  const after = items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
+  const spacer = (height: number) =>
+    height > 0 && (
+      <tr class="spacer-row" aria-hidden="true" style={{ height: `${height}px` }}>
+        <td colSpan={columns.length + 4} />
+      </tr>
+    );
   return (
     <div class="evaluation-results" data-testid="evaluation-results">
       <ErrorBox error={traces.error} title="Could not load the evaluated traces." />
@@ -77,8 +93,8 @@ export function EvaluationResults({ experimentId, runId, run }: { experimentId: 
       {traces.data && rows.length === 0 && <p class="empty">No traces belong to this run, so there are no per-row results.</p>}
       {traces.data?.truncated && <p class="truncated">The first {MAX_ROWS.toLocaleString("en-US")} rows are shown.</p>}
       {rows.length > 0 && (
-        <div class="table-scroll">
-          <table class="table evaluation-table">
+        <div class="table-scroll evaluation-scroll" ref={scrollRef}>
+          <table class="table evaluation-table" aria-rowcount={rows.length + 1}>
             <thead>
               <tr>
                 <th>#</th>
@@ -94,10 +110,12 @@ export function EvaluationResults({ experimentId, runId, run }: { experimentId: 
               </tr>
             </thead>
             <tbody>
-              {rows.map((t, i) => {
+              {spacer(before)}
+              {items.map(({ index: i }) => {
+                const t = rows[i]!;
                 const scores = scoresOf(t);
                 return (
-                  <tr key={t.trace_id} data-trace-id={t.trace_id}>
+                  <tr key={t.trace_id} data-trace-id={t.trace_id} aria-rowindex={i + 2}>
                     <td>
                       <a href={traceHref(experimentId, t.trace_id, { runId })}>{i + 1}</a>
                     </td>
@@ -122,6 +140,7 @@ export function EvaluationResults({ experimentId, runId, run }: { experimentId: 
                   </tr>
                 );
               })}
+              {spacer(after)}
             </tbody>
           </table>
         </div>
