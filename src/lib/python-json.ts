@@ -22,8 +22,6 @@ export { isDict };
 
 /** Deeper than this, the reader refuses the text rather than recurse on. */
 const MAX_DEPTH = 512;
-const LITERALS: readonly (readonly [string, PyValue])[] = [["null", null], ["true", true], ["false", false], ["NaN", NaN], ["Infinity", Infinity], ["-Infinity", -Infinity]];
-const WHITESPACE = /[ \t\n\r]+/y;
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 
 class Reader {
@@ -35,27 +33,44 @@ class Reader {
   }
 
   ws(): void {
-    WHITESPACE.lastIndex = this.i;
-    if (WHITESPACE.test(this.s)) this.i = WHITESPACE.lastIndex;
+    // Python's separators put one space after ":" and ","; a loop on char codes beats a regex here.
+    for (let c = this.s.charCodeAt(this.i); c === 32 || c === 10 || c === 13 || c === 9; c = this.s.charCodeAt(++this.i));
   }
 
   value(depth: number): PyValue {
     if (depth > MAX_DEPTH) this.fail("Nesting too deep");
     this.ws();
-    const ch = this.s[this.i];
-    if (ch === "{") return this.object(depth);
-    if (ch === "[") return this.array(depth);
-    if (ch === '"') return this.string();
-    const literal = LITERALS.find(([word]) => this.s.startsWith(word, this.i));
-    if (literal) {
-      this.i += literal[0].length;
-      return literal[1];
+    switch (this.s.charCodeAt(this.i)) {
+      case 123: // {
+        return this.object(depth);
+      case 91: // [
+        return this.array(depth);
+      case 34: // "
+        return this.string();
+      case 110: // n
+        return this.literal("null", null);
+      case 116: // t
+        return this.literal("true", true);
+      case 102: // f
+        return this.literal("false", false);
+      case 78: // N
+        return this.literal("NaN", NaN);
+      case 73: // I
+        return this.literal("Infinity", Infinity);
+      case 45: // -
+        if (this.s.startsWith("-Infinity", this.i)) return this.literal("-Infinity", -Infinity);
     }
     NUMBER.lastIndex = this.i;
     const m = NUMBER.exec(this.s);
     if (!m) this.fail("Expecting value");
     this.i += m[0].length;
     return m[1] === undefined && m[2] === undefined ? BigInt(m[0]) : Number(m[0]);
+  }
+
+  literal(word: string, v: PyValue): PyValue {
+    if (!this.s.startsWith(word, this.i)) this.fail("Expecting value");
+    this.i += word.length;
+    return v;
   }
 
   object(depth: number): PyDict {
