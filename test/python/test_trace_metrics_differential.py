@@ -7,6 +7,7 @@ a malformed request with a 500, the step states the reference's status (`ref_exp
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -298,3 +299,88 @@ PARAMS = [pytest.param(name, prefix, id=f"{name}{prefix.replace('/', '_')}") for
 @pytest.mark.parametrize("case,prefix", PARAMS)
 def test_trace_metrics_differential(server, reference, case, prefix):
     run_differential(server, reference, ("test_trace_metrics_differential", case, prefix), CASES[case], prefix)
+
+
+# ---- Through the official client ------------------------------------------------------------------
+# Traces made by the client's own tracing (@mlflow.trace, log_feedback) carry times of the moment, so
+# this flow asks only what does not depend on them (counts, tokens, span kinds, assessment values)
+# and buckets by a width no two runs of the flow can straddle; the client's RestStore and
+# TracingClient send the requests and parse the answers.
+
+import mlflow  # noqa: E402
+from mlflow.entities import SpanType  # noqa: E402
+from mlflow.entities.trace_metrics import AggregationType, MetricAggregation, MetricViewType  # noqa: E402
+
+from conftest import client_for, fluent, on_both_once, unique_name  # noqa: E402
+
+
+@mlflow.trace(span_type=SpanType.CHAIN, name="answer")
+def _answer(question: str):
+    return _chat(question)
+
+
+@mlflow.trace(span_type=SpanType.LLM, name="chat")
+def _chat(question: str):
+    mlflow.get_current_active_span().set_attribute("mlflow.chat.tokenUsage", {"input_tokens": len(question), "output_tokens": 2, "total_tokens": len(question) + 2})
+    return question.upper()
+
+
+@mlflow.trace(name="broken")
+def _broken(x):
+    raise ValueError(f"bad {x}")
+
+
+def _points(result):
+    return sorted((json.dumps(p.dimensions, sort_keys=True), p.metric_name, json.dumps(p.values, sort_keys=True)) for p in result)
+
+
+def test_client_trace_analytics_alike(server, reference):
+    def flow(srv):
+        from mlflow.tracing.client import TracingClient
+
+        with fluent(srv):
+            exp = mlflow.set_experiment(unique_name("analytics")).experiment_id
+            ids = []
+            for q in ["why", "what is it", "how"]:
+                _answer(q)
+                ids.append(mlflow.get_last_active_trace_id())
+            with pytest.raises(ValueError):
+                _broken(1)
+            ids.append(mlflow.get_last_active_trace_id())
+            mlflow.flush_trace_async_logging()
+            for trace_id, score in zip(ids, [1, 5, 4, 2]):
+                mlflow.log_feedback(trace_id=trace_id, name="score", value=score)
+            mlflow.log_feedback(trace_id=ids[0], name="helpful", value=True)
+        store = client_for(srv)._tracking_client.store
+        count = [MetricAggregation(AggregationType.COUNT)]
+        stats = [MetricAggregation(AggregationType.AVG), MetricAggregation(AggregationType.MAX),
+                 MetricAggregation(AggregationType.PERCENTILE, 75.0)]
+
+        def ask(view, metric, aggregations, **kw):
+            return _points(store.query_trace_metrics(experiment_ids=[exp], view_type=view, metric_name=metric, aggregations=aggregations, **kw))
+
+        now_ms = int(time.time() * 1000)
+        answers = {
+            "traces": ask(MetricViewType.TRACES, "trace_count", count, dimensions=["trace_name", "trace_status"]),
+            "bucketed": ask(MetricViewType.TRACES, "trace_count", count, time_interval_seconds=10**9, start_time_ms=0, end_time_ms=now_ms + 3_600_000),
+            "tokens": ask(MetricViewType.TRACES, "input_tokens", [MetricAggregation(AggregationType.SUM), *stats], dimensions=["trace_name"]),
+            "spans": ask(MetricViewType.SPANS, "span_count", count, dimensions=["span_name", "span_type", "span_status"]),
+            "llm_spans": ask(MetricViewType.SPANS, "span_count", count, filters=["span.type = 'LLM'", "trace.status = 'OK'"]),
+            "assessments": ask(MetricViewType.ASSESSMENTS, "assessment_count", count, dimensions=["assessment_name", "assessment_value"]),
+            "scores": ask(MetricViewType.ASSESSMENTS, "assessment_value", stats, dimensions=["assessment_name"], filters=["trace.tag.mlflow.traceName = 'answer'"]),
+        }
+        tracing = TracingClient(tracking_uri=srv.url)
+        for name, (f1, f2) in {"ok_vs_score": ("status = 'OK'", "feedback.score >= 4"), "name_vs_error": ("name = 'broken'", "status = 'ERROR'")}.items():
+            r = tracing.calculate_trace_filter_correlation(experiment_ids=[exp], filter_string1=f1, filter_string2=f2)
+            answers[name] = (round(r.npmi, 12), round(r.npmi_smoothed, 12), r.filter1_count, r.filter2_count, r.joint_count, r.total_count)
+        # The seed is what the answers describe (so an empty answer on both servers cannot pass).
+        assert answers["traces"] == [
+            (json.dumps({"trace_name": "answer", "trace_status": "OK"}), "trace_count", json.dumps({"COUNT": 3.0})),
+            (json.dumps({"trace_name": "broken", "trace_status": "ERROR"}), "trace_count", json.dumps({"COUNT": 1.0})),
+        ]
+        assert answers["llm_spans"] == [("{}", "span_count", json.dumps({"COUNT": 3.0}))]
+        assert answers["name_vs_error"][2:] == (1, 1, 1, 4)
+        assert all(answers[k] for k in ("bucketed", "tokens", "spans", "assessments", "scores")), answers
+        return answers
+
+    on_both_once(server, reference, flow)
