@@ -64,6 +64,12 @@ function valueOf(entity: string, rhs: Node): string {
   return fail(`Parameter value is either not quoted or unidentified quote types used for string value ${text}. Use either single or double quotes.`);
 }
 
+/** `IS NULL` → IS, NULL; `IS NOT NULL` → IS, NOT NULL (one keyword to the SQL lexer), as written. */
+function nullTest(text: string): string[] {
+  const words = text.trim().split(/\s+/);
+  return words.length === 3 ? [words[0]!, `${words[1]} ${words[2]}`] : words;
+}
+
 /** One `filters[]` entry of QueryTraceMetrics. */
 export function parseMetricsFilter(filter: string): MetricsFilter {
   const tokens = tokenize(filter);
@@ -72,15 +78,19 @@ export function parseMetricsFilter(filter: string): MetricsFilter {
     fail(`Search filter contained multiple expression ${pyRepr(filter)}. Provide AND-ed expression list.`);
   }
   const nodes = filter ? joinKeywordComparisons(groupTokens(filter, tokens), true) : [];
-  const invalid = nodes.filter((n) => n.kind !== "cmp" && !(n.kind === "tok" && n.tok.kind === "ws"));
-  if (invalid.length > 0) fail(`Invalid clause(s) in filter string: ${invalid.map((n) => n.text).join(", ")}`);
+  // `x IS [NOT] NULL` is no comparison to this grammar's SQL parser: its three (or two) tokens are
+  // each refused, as MLflow lists them.
+  const invalid = nodes.flatMap((n) => {
+    if (n.kind === "cmp") return n.rhs === null ? [n.lhs.text, ...nullTest(n.text.slice(n.lhs.text.length))] : [];
+    return n.kind === "tok" && n.tok.kind === "ws" ? [] : [n.text];
+  });
+  if (invalid.length > 0) fail(`Invalid clause(s) in filter string: ${invalid.join(", ")}`);
   const comparisons = nodes.filter((n): n is Extract<Node, { kind: "cmp" }> => n.kind === "cmp");
   if (comparisons.length !== 1) fail(`Invalid filter: ${pyRepr(filter)}. Expected one filter clause.`);
   const c = comparisons[0]!;
   if (c.lhs.kind !== "ident") fail(`Invalid comparison clause. Expected 'Identifier' found '${c.lhs.text}'`);
   const id = identifier(c.lhs.text);
   const comparator = c.opText ?? c.op;
-  if (comparator !== "=") fail(`Invalid comparator: '${comparator}', only '=' operator is supported`);
-  if (!c.rhs) fail("Invalid comparison clause. Expected 3 tokens found 2");
+  if (comparator !== "=" || !c.rhs) fail(`Invalid comparator: '${comparator}', only '=' operator is supported`);
   return { ...id, value: valueOf(id.entity, c.rhs) };
 }

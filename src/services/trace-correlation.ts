@@ -12,6 +12,7 @@ import { correlationCounts } from "../db/trace-metrics";
 import type { CorrelationResult } from "../protocol/trace-metrics";
 import { parseTraceFilter } from "../search/trace-filter";
 import { traceFilterToSql } from "../search/trace-sql";
+import { analyticsExperimentId } from "./trace-metrics";
 import { parseExperimentId } from "./validation";
 
 const JEFFREYS_PRIOR = 0.5;
@@ -54,7 +55,7 @@ export function npmiFromCounts(joint: number, f1: number, f2: number, total: num
 
 /** Validates (ids, then each filter as MLflow builds them) before anything is read. */
 export function planCorrelation(q: CorrelationRequest) {
-  q.experimentIds.forEach((id) => parseExperimentId(id));
+  q.experimentIds.forEach(analyticsExperimentId);
   const combine = (f: string) => (q.baseFilter ? `${q.baseFilter} and ${f}` : f);
   const clauses1 = parseTraceFilter(combine(q.filter1));
   const clauses2 = parseTraceFilter(combine(q.filter2));

@@ -64,6 +64,19 @@ export interface TraceMetricsRequest {
 /** A validated request: what the database is asked, before narrowing to readable experiments. */
 export type TraceMetricsPlan = Omit<MetricsQuery, "experimentIds"> & { experimentIds: number[] };
 
+/**
+ * An experiment id as MLflow's store parses it for these RPCs: not an integer is its
+ * INVALID_PARAMETER_VALUE; an integer past int4 reaches its database, which refuses it (BAD_REQUEST).
+ */
+export function analyticsExperimentId(id: string): number {
+  try {
+    return parseExperimentId(id);
+  } catch (e) {
+    if (e instanceof MlflowError && e.code === "RESOURCE_DOES_NOT_EXIST") throw new MlflowError("BAD_REQUEST", `integer out of range: experiment ID '${id}'`);
+    throw e;
+  }
+}
+
 const sortedList = (xs: Iterable<string>) => pyList([...new Set(xs)].sort());
 
 /** `MetricAggregation.from_proto`: a percentile needs a value in [0, 100]; others take none. */
@@ -98,7 +111,7 @@ export function planTraceMetrics(q: TraceMetricsRequest): TraceMetricsPlan {
   if (interval !== null && (q.startTimeMs === undefined || q.endTimeMs === undefined)) {
     throw MlflowError.invalidParameter("start_time_ms and end_time_ms are required if time_interval_seconds is set");
   }
-  const experimentIds = q.experimentIds.map((id) => parseExperimentId(id));
+  const experimentIds = q.experimentIds.map(analyticsExperimentId);
   const filters = parseFilters(q.filters, q.viewType);
   const maxResults = q.maxResults ?? 1000;
   // MLflow hands a negative limit to the database, which refuses it (a 400 BAD_REQUEST there too).

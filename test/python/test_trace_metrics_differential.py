@@ -261,6 +261,17 @@ CASES: dict[str, list[dict]] = {
         metrics("TRACES", "latency", [{"aggregation_type": "AVG"}], 400, filters=["trace.status = OK"]),
         metrics("TRACES", "latency", [{"aggregation_type": "AVG"}], 400, filters=[""]),
         metrics("TRACES", "latency", [{"aggregation_type": "AVG"}], filters=["trace.tag.`a.b` = \"OK\""]),
+        metrics("TRACES", "latency", [{"aggregation_type": "AVG"}], filters=["`trace`.status = 'OK'", "trace.tag. = 'x'"]),
+        metrics("TRACES", "latency", [{"aggregation_type": "AVG"}], 400, filters=["trace.status IS NULL"]),
+        metrics("TRACES", "latency", [{"aggregation_type": "AVG"}], 400, filters=["trace.status is not null"]),
+        metrics("TRACES", "latency", [{"aggregation_type": "AVG"}], 400, filters=["'OK' = trace.status"]),
+        metrics("TRACES", "latency", [{"aggregation_type": "AVG"}], 400, filters=["trace.status = ('OK')"]),
+        metrics("TRACES", "latency", [{"aggregation_type": "AVG"}], 400, filters=["trace.status"]),
+        metrics("TRACES", "latency", [{"aggregation_type": "AVG"}], 400, filters=["trace.status = 'a'; trace.status = 'b'"]),
+        metrics("TRACES", "latency", [{"aggregation_type": "AVG"}], 400, time_interval_seconds="abc"),
+        metrics("TRACES", "latency", {"aggregation_type": "AVG"}, 400),
+        # Past int4: the reference's database refuses the id (its message quotes the SQL).
+        metrics("TRACES", "trace_count", COUNT, 400, experiment_ids=["99999999999"], error_code="BAD_REQUEST", compare=False),
     ],
     "correlation": [
         *SEED,
@@ -290,6 +301,8 @@ CASES: dict[str, list[dict]] = {
         # before, as search_traces does (INVALID_PARAMETER_VALUE).
         correlation("tags.x = 'OK'", "metadata.y = 'x'", base="timestamp_ms = 'x'", expect=400, compare=False),
         v3("POST", "traces/calculate-filter-correlation", {"experiment_ids": ["${exp_id}"], "filter_string1": 1, "filter_string2": "x"}, 400),
+        correlation("status = 'OK'", "status = 'ERROR'", base="bogus", expect=400),
+        correlation("status = 'OK'", "status = 'ERROR'", expect=400, experiment_ids=["99999999999"], error_code="BAD_REQUEST", compare=False),
     ],
 }
 
