@@ -77,16 +77,20 @@ export function parseMetricsFilter(filter: string): MetricsFilter {
   if (semi >= 0 && tokens.slice(semi + 1).some((t) => t.kind !== "ws")) {
     fail(`Search filter contained multiple expression ${pyRepr(filter)}. Provide AND-ed expression list.`);
   }
+  // Blank but not empty: the SQL parser finds no statement in it.
+  if (filter !== "" && filter.trim() === "") fail(`Invalid filter '${filter}'. Could not be parsed.`);
   const nodes = filter ? joinKeywordComparisons(groupTokens(filter, tokens), true) : [];
-  // `x IS [NOT] NULL` is no comparison to this grammar's SQL parser: its three (or two) tokens are
-  // each refused, as MLflow lists them.
+  // `x IS [NOT] NULL` and `x [NOT] IN (…)` are no comparisons to this grammar's SQL parser: their
+  // tokens are each refused, as MLflow lists them.
   const invalid = nodes.flatMap((n) => {
-    if (n.kind === "cmp") return n.rhs === null ? [n.lhs.text, ...nullTest(n.text.slice(n.lhs.text.length))] : [];
+    if (n.kind === "cmp" && n.rhs === null) return [n.lhs.text, ...nullTest(n.text.slice(n.lhs.text.length))];
+    if (n.kind === "cmp" && (n.op === "IN" || n.op === "NOT IN")) return [n.lhs.text, ...(n.opText ?? n.op).split(/\s+/), n.rhs!.text];
+    if (n.kind === "cmp") return [];
     return n.kind === "tok" && n.tok.kind === "ws" ? [] : [n.text];
   });
   if (invalid.length > 0) fail(`Invalid clause(s) in filter string: ${invalid.join(", ")}`);
   const comparisons = nodes.filter((n): n is Extract<Node, { kind: "cmp" }> => n.kind === "cmp");
-  if (comparisons.length !== 1) fail(`Invalid filter: ${pyRepr(filter)}. Expected one filter clause.`);
+  if (comparisons.length !== 1) fail(`Invalid filter: '${filter}'. Expected one filter clause.`);
   const c = comparisons[0]!;
   if (c.lhs.kind !== "ident") fail(`Invalid comparison clause. Expected 'Identifier' found '${c.lhs.text}'`);
   const id = identifier(c.lhs.text);
