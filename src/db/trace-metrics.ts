@@ -146,7 +146,7 @@ function source(q: MetricsQuery): { from: SQL; where: SQL[] } {
       where: [sql`a.experiment_id = any(${ids})`, sql`a.valid = true`, ...q.filters.map((f) => metricsFilterSql(f, "a")), ...msRange(sql`a.trace_timestamp_ms`, q.startMs, q.endMs)],
     };
   }
-  const spanFilters = q.filters.filter((f) => f.view === "span").map((f) => metricsFilterSql(f, "t"));
+  const spanFilters = q.filters.filter((f) => f.view === "span").map((f) => metricsFilterSql(f, "t")); // they test `s` only
   const cost = COST_METRICS.includes(q.metric);
   if (cost && traceFilters.length === 0) {
     // Span costs carry their experiment and start time: no trace needed.

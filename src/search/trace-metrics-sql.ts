@@ -34,8 +34,9 @@ function tracePredicate(f: MetricsFilter): SQL {
 }
 
 /**
- * The predicate of one filter for a view: `traceAlias` names the row source the trace filters
- * test (`t` when trace_info is in the query, else the assessment `a`, whose trace they look up).
+ * The predicate of one filter: `traceSource` says where trace filters find their trace (`t` when
+ * trace_info is in the query, else the assessment `a`, whose trace they look up). Span filters
+ * test `s`, assessment filters `a`.
  */
 export function metricsFilterSql(f: MetricsFilter, traceSource: "t" | "a"): SQL {
   if (f.view === "span") {
