@@ -13,6 +13,7 @@ import { mlflowArtifactRoutes } from "./mlflow-artifacts";
 import { otlpRoutes } from "./otlp";
 import { traceArtifactRoutes } from "./trace-artifact";
 import { traceRoutes } from "./traces";
+import { traceMetricRoutes } from "./trace-metrics";
 import { traceV2Routes } from "./traces-v2";
 import { modelVersionRoutes } from "./model-versions";
 import { registeredModelRoutes } from "./registered-models";
@@ -35,6 +36,7 @@ export const ROUTES: readonly RouteDef<never>[] = [
   ...modelVersionRoutes,
   ...otlpRoutes,
   ...traceRoutes,
+  ...traceMetricRoutes,
   ...assessmentRoutes,
   ...traceV2Routes,
   ...traceArtifactRoutes,

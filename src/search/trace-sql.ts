@@ -80,7 +80,7 @@ function keyed(table: "trace_tags" | "trace_request_metadata", key: string, cond
 }
 
 /** `get_trace_analytics_metadata_filter`: token usage / cost as the JSON MLflow rebuilds. */
-function analyticsFilter(key: string, c: TraceClause): SQL {
+export function analyticsFilter(key: string, c: TraceClause): SQL {
   const columns = key === "mlflow.trace.tokenUsage" ? TOKEN_COLUMNS : COST_COLUMNS;
   const exists = sql`(${sql.join(columns.map(([, col]) => sql`t.${sql.raw(col)} IS NOT NULL`), sql` OR `)})`;
   if (c.comparator === "IS NULL") return sql`NOT ${exists}`;

@@ -21,8 +21,8 @@ A *case* is a list of *steps*; a step is a dict:
   server_times          True: RFC 3339 strings under create_time/last_update_time are the server's
                         clock (e.g. an assessment's update time) and compared by presence only
 
-``${name}`` is a fresh unique string per server per case (use it for experiment names), ``${hex}``
-and ``${hex2}`` fresh 32-hex ids (for trace ids), and
+``${name}`` is a fresh unique string per server per case (use it for experiment names), ``${hex}``,
+``${hex2}`` … ``${hex6}`` fresh 32-hex ids (for trace ids), and
 ``${P}`` is the API prefix the case is run under.
 """
 
@@ -48,8 +48,9 @@ SERVER_TIME_KEYS = {"creation_time", "last_update_time"}
 UNORDERED_LIST_KEYS = {"tags", "params", "dataset_inputs", "latest_versions", "assessments"}
 # Double fields: the reference (protobuf) writes 0.0 where JavaScript's JSON writes 0. No client can
 # tell them apart (both parse into a double), so they are compared as floats; inside a
-# google.protobuf.Value (an assessment's `value`: lists, structs) every number is a double too.
-DOUBLE_KEYS = {"value"}
+# google.protobuf.Value (an assessment's `value`: lists, structs) every number is a double too;
+# `values` (trace metrics' map of aggregation → double) and npmi / npmi_smoothed are doubles too.
+DOUBLE_KEYS = {"value", "values", "npmi", "npmi_smoothed"}
 # Wire timestamps (RFC 3339) the server stamps itself; compared by presence with `server_times`.
 SERVER_TIMESTAMP_KEYS = {"create_time", "last_update_time"}
 TIMEOUT = 30
@@ -225,6 +226,8 @@ def run_case(base_url: str, steps: list[dict], prefix: str) -> list[tuple[dict, 
     step whose status is not the one a later step needs (a failed `save`)."""
     # `hex`/`hex2`: fresh 32-hex ids (trace ids) per server per case.
     ctx: dict = {"name": f"diff-{uuid.uuid4().hex[:12]}", "hex": uuid.uuid4().hex, "hex2": uuid.uuid4().hex, "P": prefix}
+    # More trace ids for cases that seed several traces (trace analytics).
+    ctx.update({f"hex{i}": uuid.uuid4().hex for i in range(3, 7)})
     for key in ("hex", "hex2"):  # their base64 forms, as span ids travel in OTLP JSON
         ctx[key + "_b64"] = base64.b64encode(bytes.fromhex(ctx[key])).decode()
     results = []

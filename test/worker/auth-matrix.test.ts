@@ -89,6 +89,15 @@ const POLICY: Record<string, Policy> = {
   "GET /traces/batchGet": { need: "read", call: async (api, fx) => api.raw("GET", `${T}/batchGet`, { query: { trace_ids: [await newTrace(fx)] } }) },
   "POST /traces/batchGetInfos": { need: "read", call: async (api, fx) => api.raw("POST", `${T}/batchGetInfos`, { body: { trace_ids: [await newTrace(fx)] } }) },
   "POST /traces/search": { need: "any", call: (api, fx) => api.raw("POST", `${T}/search`, { body: { locations: [{ mlflow_experiment: { experiment_id: fx.exp } }] } }) },
+  // Trace analytics read over experiment_ids like search: narrowed to what the caller may read.
+  "POST /traces/metrics": {
+    need: "any",
+    call: (api, fx) => api.raw("POST", `${T}/metrics`, { body: { experiment_ids: [fx.exp], view_type: "TRACES", metric_name: "trace_count", aggregations: [{ aggregation_type: "COUNT" }] } }),
+  },
+  "POST /traces/calculate-filter-correlation": {
+    need: "any",
+    call: (api, fx) => api.raw("POST", `${T}/calculate-filter-correlation`, { body: { experiment_ids: [fx.exp], filter_string1: "status = 'OK'", filter_string2: "status = 'ERROR'" } }),
+  },
   "GET /traces/:trace_id": { need: "read", call: async (api, fx) => api.raw("GET", `${T}/${await newTrace(fx)}`) },
   "PATCH /api/2.0/mlflow/traces/:trace_id/tags": { need: "update", call: async (api, fx) => api.patch(`/traces/${await newTrace(fx)}/tags`, { key: "k", value: "v" }) },
   "DELETE /api/2.0/mlflow/traces/:trace_id/tags": {
