@@ -8,7 +8,8 @@
  * - up to BUFFERED_UPLOAD_MAX_BYTES: the body is received whole in the Worker, counted, and sent
  *   in one PutObject (one round trip, as before; at most 1 MiB held per upload);
  * - above: an internal multipart upload. CreateMultipartUpload, the body streamed as its single
- *   part while the Worker counts the bytes, and CompleteMultipartUpload only when every announced
+ *   part while the Worker counts the bytes (in the one loop that feeds the store, upload-watch.ts),
+ *   and CompleteMultipartUpload only when every announced
  *   byte passed; otherwise the upload is aborted (in waitUntil, so it runs even if the client is
  *   gone). An upload never completed is invisible to listings and reads; R2 drops abandoned ones
  *   after 7 days. Two more round trips than a plain PUT, and no copy of the data.
@@ -19,6 +20,7 @@
  */
 import { MlflowError } from "../errors";
 import type { S3Client } from "./s3";
+import type { BodyOutcome } from "./upload-watch";
 
 /** Bodies up to this size are buffered and sent whole; larger ones go through multipart. */
 export const BUFFERED_UPLOAD_MAX_BYTES = 1024 * 1024;
@@ -75,59 +77,20 @@ export async function uploadAtomically(
   // The whole attempt runs under waitUntil: if the client disconnects and the request is torn
   // down, the upload is still aborted rather than left for the store's lifecycle rules.
   const attempt = (async () => {
-    // A stream of known length, so the part goes upstream with a Content-Length (S3 refuses
-    // chunked uploads). The Worker copies the request body into it itself, so it knows whether
-    // the body ended whole, ended short, or failed, whatever the store says about the part.
-    const fixed = new FixedLengthStream(length);
-    const reader = body.getReader();
-    const writer = fixed.writable.getWriter();
-    let counted = 0;
-    // What became of the request body; `storeGaveUp` once the part upload failed on its own.
-    const read: { state: "reading" | "complete" | "short" | "failed"; storeGaveUp: boolean } = { state: "reading", storeGaveUp: false };
-    const pump = async () => {
-      for (;;) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await reader.read();
-        } catch (err) {
-          if (!read.storeGaveUp) read.state = "failed";
-          throw err;
-        }
-        if (chunk.done) break;
-        counted += chunk.value.byteLength;
-        if (counted > length) {
-          read.state = "failed";
-          throw new Error("body longer than its Content-Length");
-        }
-        await writer.write(chunk.value);
-      }
-      if (read.storeGaveUp) return;
-      if (counted !== length) {
-        read.state = "short";
-        throw incomplete(counted, length);
-      }
-      read.state = "complete";
-      await writer.close();
-    };
-    const pumping = pump().catch((err: unknown) => {
-      writer.abort(err).catch(() => undefined);
-      throw err;
-    });
-    const part = s3.uploadPart(key, uploadId, 1, fixed.readable, length).catch((err: unknown) => {
-      // The store gave up: stop copying the body into a request nobody reads.
-      read.storeGaveUp = true;
-      writer.abort(err).catch(() => undefined);
-      reader.cancel(err).catch(() => undefined);
-      throw err;
-    });
-    const [partResult] = await Promise.allSettled([part, pumping]);
+    // The part streams straight from the request body; the loop that feeds it to the store
+    // (upload-watch.ts) counts the bytes, so the Worker knows whether the body ended whole, ended
+    // short, or failed, whatever the store says about the part.
+    let read: Promise<BodyOutcome> = Promise.resolve({ state: "failed", received: 0 });
+    const [partResult] = await Promise.allSettled([s3.uploadPart(key, uploadId, 1, body, length, (outcome) => (read = outcome))]);
+    const { state, received } = await read;
     try {
-      if (read.state === "short") throw incomplete(counted, length);
-      if (read.state === "failed") {
-        throw MlflowError.invalidParameter(`The upload's body failed after ${counted} of ${length} bytes (did the client disconnect?); nothing was stored.`);
+      if (state === "short") throw incomplete(received, length);
+      if (state === "long") throw MlflowError.invalidParameter(`The upload sent more bytes than its Content-Length (${length}) announced; nothing was stored.`);
+      if (state === "failed") {
+        throw MlflowError.invalidParameter(`The upload's body failed after ${received} of ${length} bytes (did the client disconnect?); nothing was stored.`);
       }
       if (partResult.status === "rejected") throw partResult.reason;
-      if (read.state !== "complete") throw incomplete(counted, length);
+      if (state !== "complete") throw incomplete(received, length);
       await s3.completeMultipart(key, uploadId, [{ partNumber: 1, etag: partResult.value }]);
     } catch (err) {
       await s3.abortMultipart(key, uploadId).catch((abortErr: unknown) => {

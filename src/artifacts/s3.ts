@@ -16,7 +16,7 @@
 import { AwsClient } from "aws4fetch";
 import { DeadlineExceeded } from "../lib/deadline";
 import type { S3Config } from "./config";
-import { watchedUpload } from "./upload-watch";
+import { watchedUpload, type BodyOutcome } from "./upload-watch";
 import { completeMultipartXml, deleteObjectsXml, parseCopyResult, parseError, parseListPage, parseListParts, tagValue, type ListPage, type ListedPart } from "./s3-xml";
 
 /** S3 allows at most 1000 keys per DeleteObjects and per ListObjectsV2 page. */
@@ -48,6 +48,13 @@ async function failure(res: Response, what: string): Promise<S3Error> {
   return new S3Error(res.status, parsed?.code ?? `HTTP${res.status}`, parsed?.message || `${what} failed with HTTP ${res.status}`);
 }
 
+/** A body to stream upstream, of known length; `observe` learns what became of it. */
+interface Upload {
+  body: ReadableStream<Uint8Array>;
+  length: number;
+  observe?: (outcome: Promise<BodyOutcome>) => void;
+}
+
 export interface ObjectHead {
   size: number;
   etag: string | null;
@@ -76,13 +83,14 @@ export class S3Client {
   }
 
   /** Sends one request; rejects with DeadlineExceeded if the store keeps us waiting longer than allowed. */
-  private async send(url: string, init: RequestInit, upload?: { body: ReadableStream<Uint8Array>; length: number }): Promise<Response> {
+  private async send(url: string, init: RequestInit, upload?: Upload): Promise<Response> {
     const ms = this.cfg.timeoutMs;
     const abort = new AbortController();
     let stopWatching: () => void;
     let body = init.body;
     if (upload) {
       const watched = watchedUpload(upload.body, upload.length, ms, () => abort.abort());
+      upload.observe?.(watched.outcome);
       body = watched.body;
       stopWatching = watched.answered;
     } else {
@@ -219,13 +227,14 @@ export class S3Client {
   }
 
   /** UploadPart with the server's own credentials: streams exactly `length` bytes, returns the part's ETag. */
-  async uploadPart(key: string, uploadId: string, partNumber: number, body: ReadableStream | null, length: number): Promise<string> {
+  /** UploadPart; `observe` is handed what became of `body` (read whole, short, failed: see upload-watch.ts). */
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: ReadableStream | null, length: number, observe?: (outcome: Promise<BodyOutcome>) => void): Promise<string> {
     const url = this.objectUrl(key, { partNumber: String(partNumber), uploadId });
     const headers = { "content-length": String(length) };
     // A part streams as long as its client sends: only the store's silence counts (see send()).
     const res = length === 0 || body === null
       ? await this.send(url, { method: "PUT", headers, body: null })
-      : await this.send(url, { method: "PUT", headers }, { body, length });
+      : await this.send(url, { method: "PUT", headers }, { body, length, observe });
     if (!res.ok) throw await failure(res, "UploadPart");
     await res.body?.cancel();
     const etag = res.headers.get("etag");
