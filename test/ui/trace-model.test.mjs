@@ -7,6 +7,7 @@ import { aggregateScores, scoreColumns } from "../../ui/src/traces/evaluation.ts
 import { expectationWire, kindOf, overriddenBy, parseTypedValue, valueOf, verdictOf } from "../../ui/src/traces/assessments.ts";
 import { ancestorsOf, buildSpanTree, spanDetails, spanIdHex, visibleRows } from "../../ui/src/traces/span-tree.ts";
 import { notebookTraces, selectedTrace, traceIdFromParam } from "../../ui/src/traces/trace-links.ts";
+import { assessmentSummaries, bucketSeconds, bucketStarts, chartRange, seriesByBucket, single, totalsBy } from "../../ui/src/traces/trace-overview.ts";
 
 const hex = (n) => n.toString(16).padStart(16, "0");
 const b64 = (n) => Buffer.from(hex(n), "hex").toString("base64");
@@ -160,4 +161,41 @@ test("chat: messages in, an OpenAI choice, a message or a string out; other shap
   assert.deepEqual(chatMessages(inputs, { role: "assistant", content: [{ type: "text", text: "x" }] }).at(-1).content, '[{"type":"text","text":"x"}]');
   assert.equal(chatMessages({ question: "Hi" }, "Hello"), undefined);
   assert.equal(chatMessages({ messages: [{ text: "no role" }] }, null), undefined);
+});
+
+test("trace overview: bucket sizes, every bucket charted, totals and assessment values", () => {
+  assert.equal(bucketSeconds(0, 30 * 60_000), 60);
+  assert.equal(bucketSeconds(0, 61 * 60_000), 300);
+  assert.equal(bucketSeconds(0, 86_400_000), 3600);
+  assert.equal(bucketSeconds(0, 30 * 86_400_000), 86_400);
+  assert.equal(bucketSeconds(0, 3650 * 86_400_000), 30 * 86_400);
+  assert.deepEqual(bucketStarts(90_000, 250_000, 60), [60_000, 120_000, 180_000, 240_000]);
+  assert.deepEqual(chartRange(null, 10, undefined, undefined), null);
+  assert.deepEqual(chartRange(null, 10, 5, 8), { startMs: 5, endMs: 9 });
+  assert.deepEqual(chartRange(1, 86_400_000 * 2, 5, 8), { startMs: 86_400_000, endMs: 172_800_000 });
+  const at = (ms) => new Date(ms).toISOString().replace("Z", "+00:00");
+  const points = [
+    { metric_name: "trace_count", dimensions: { time_bucket: at(60_000), trace_status: "OK" }, values: { COUNT: 3 } },
+    { metric_name: "trace_count", dimensions: { time_bucket: at(180_000), trace_status: "OK" }, values: { COUNT: 2 } },
+    { metric_name: "trace_count", dimensions: { time_bucket: at(180_000), trace_status: "ERROR" }, values: { COUNT: 1 } },
+  ];
+  const series = seriesByBucket(points, [60_000, 120_000, 180_000], "COUNT", { dimension: "trace_status", fill: 0 });
+  assert.deepEqual(series.map((s) => [s.id, s.ys]), [["ERROR", [0, 0, 1]], ["OK", [3, 0, 2]]]);
+  assert.deepEqual(series[0].xs, [60, 120, 180]);
+  const latency = seriesByBucket([{ metric_name: "latency", dimensions: { time_bucket: at(60_000) }, values: { "P50.0": "NaN" } }], [60_000, 120_000], "P50.0", { fill: null });
+  assert.deepEqual(latency[0].ys, [null, null]);
+  assert.deepEqual([...totalsBy(points, "trace_status", "COUNT")], [["OK", 5], ["ERROR", 1]]);
+  assert.equal(single([], "P50.0"), null);
+  assert.equal(single([{ metric_name: "latency", values: { "P50.0": 12.5 } }], "P50.0"), 12.5);
+  assert.deepEqual(
+    assessmentSummaries([
+      { metric_name: "assessment_count", dimensions: { assessment_name: "relevance", assessment_value: "0.9" }, values: { COUNT: 1 } },
+      { metric_name: "assessment_count", dimensions: { assessment_name: "correctness", assessment_value: '"no"' }, values: { COUNT: 1 } },
+      { metric_name: "assessment_count", dimensions: { assessment_name: "correctness", assessment_value: '"yes"' }, values: { COUNT: 2 } },
+    ]),
+    [
+      { name: "correctness", count: 3, values: [['"yes"', 2], ['"no"', 1]] },
+      { name: "relevance", count: 1, values: [["0.9", 1]] },
+    ],
+  );
 });

@@ -94,6 +94,52 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     await shot("traces-list");
   }));
 
+  test("the overview charts the experiment's traces from traces/metrics: totals, states, latency, tokens, assessments", withShot("traces-overview", async () => {
+    // What the overview must show, read independently through traces/search.
+    const all = [];
+    let token;
+    do {
+      const res = await v3("POST", "/traces/search", { locations: [{ type: "MLFLOW_EXPERIMENT", mlflow_experiment: { experiment_id: data.experimentId } }], max_results: 500, page_token: token });
+      all.push(...(res.body.traces ?? []));
+      token = res.body.next_page_token;
+    } while (token);
+    const errors = all.filter((t) => t.state === "ERROR").length;
+    const correctness = all.flatMap((t) => t.assessments ?? []).filter((a) => a.assessment_name === "correctness" && a.valid !== false).length;
+    assert.ok(all.length > 30 && errors > 0 && correctness > 0, "the seed has traces, errors and judged traces");
+
+    await open(`#/experiments/${data.experimentId}/traces`);
+    const overview = page.getByTestId("trace-overview");
+    await overview.locator('.overview-chart[data-chart="traces"] canvas').waitFor();
+    assert.equal(await overview.locator('[data-stat="traces"]').innerText(), all.length.toLocaleString("en-US"));
+    assert.match(await overview.locator('[data-stat="errors"]').innerText(), new RegExp(`^${errors} \\(`));
+    assert.match(await overview.locator('[data-stat="latency"]').innerText(), /^\d[\d.]* (ms|s) \/ \d[\d.]* (ms|s)$/);
+    // A chart per measure, with a legend entry per trace state.
+    for (const chart of ["traces", "latency", "tokens"]) assert.equal(await overview.locator(`.overview-chart[data-chart="${chart}"] canvas`).count() > 0, true, chart);
+    const legend = await overview.locator('.overview-chart[data-chart="traces"]').innerText();
+    assert.match(legend, /ERROR/);
+    assert.match(legend, /OK/);
+    const row = overview.locator('[data-testid="overview-assessments"] tr[data-assessment="correctness"]');
+    assert.equal(await row.locator("td").first().innerText(), String(correctness));
+    assert.match(await row.innerText(), /yes × \d+/);
+
+    // The range is in the URL; the last 24 hours hold every seeded trace (they are minutes old).
+    await overview.getByRole("button", { name: "24 h" }).click();
+    await page.waitForFunction(() => /range=1/.test(location.hash));
+    await page.waitForFunction(() => document.querySelector('[data-testid="trace-overview"] button[aria-pressed="true"]')?.textContent === "24 h");
+    await overview.locator('[data-stat="traces"]').waitFor();
+    assert.equal(await overview.locator('[data-stat="traces"]').innerText(), all.length.toLocaleString("en-US"));
+    assert.match(await overview.innerText(), /Per (1|5|15) min/);
+    // Hidden, it asks for nothing and stays hidden on reload.
+    await overview.getByRole("button", { name: "Hide" }).click();
+    await page.waitForFunction(() => /overview=hidden/.test(location.hash));
+    await page.reload();
+    await page.locator(`tr[data-trace-id="${data.agent}"]`).waitFor();
+    assert.equal(await page.locator(".overview-chart").count(), 0);
+    await page.getByRole("button", { name: "Show overview" }).click();
+    await page.locator('.overview-chart[data-chart="traces"] canvas').waitFor();
+    await shot("traces-overview");
+  }));
+
   test("the filter box sends MLflow's filter language; a bad filter shows the server's error", withShot("traces-filter", async () => {
     await open(`#/experiments/${data.experimentId}/traces`);
     await rows().first().waitFor();

@@ -6,6 +6,7 @@
 import { isNotFound } from "../api";
 import { NotFound } from "../components/common";
 import { TraceList } from "../components/trace/trace-list";
+import { TraceOverview } from "../components/trace/trace-overview";
 import { TraceView } from "../components/trace/trace-view";
 import { href, route } from "../router";
 import { selectedTrace } from "../traces/trace-links";
@@ -28,7 +29,10 @@ export default function TracesTab({ experimentId }: { experimentId: string }) {
       {traceId ? (
         <TraceView key={traceId} traceId={traceId} experimentId={experimentId} backHref={listHref(`/experiments/${experimentId}/traces`)} backLabel="All traces" />
       ) : (
-        <TraceList experimentId={experimentId} />
+        <>
+          <TraceOverview experimentId={experimentId} />
+          <TraceList experimentId={experimentId} />
+        </>
       )}
     </div>
   );
