@@ -166,8 +166,24 @@ export function tryPyLoads(text: string): PyValue | undefined {
 
 // ---- json.dumps ---------------------------------------------------------------------------------
 
-/** A string literal as json.dumps writes it: non-ASCII escaped unless `ensureAscii` is false. */
+const BEYOND_ASCII = /[\u007f-\uffff]/g;
+const SURROGATE = /[\ud800-\udfff]/;
+const escapeUnit = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/**
+ * A string literal as json.dumps writes it: non-ASCII escaped unless `ensureAscii` is false.
+ * JSON.stringify escapes what Python escapes, in the same forms (`\n`…, `\u001f` in lower case),
+ * and with ensure_ascii every other unit past `~` becomes `\uXXXX` as Python writes it (surrogate
+ * pairs as two). Only a surrogate without ensure_ascii differs (JSON.stringify escapes a lone one,
+ * Python writes it as it is), so such strings are written unit by unit.
+ */
 export function pyDumpString(s: string, { ensureAscii = true }: { ensureAscii?: boolean } = {}): string {
+  if (ensureAscii) return JSON.stringify(s).replace(BEYOND_ASCII, escapeUnit);
+  return SURROGATE.test(s) ? dumpStringByUnit(s, false) : JSON.stringify(s);
+}
+
+/** pyDumpString one UTF-16 unit at a time (the reference the fast path is tested against). */
+export function dumpStringByUnit(s: string, ensureAscii: boolean): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -1,7 +1,7 @@
 /** Python's json.dumps / json.loads as src/lib/python-json.ts models them (ensure_ascii both ways); expectations printed by CPython 3.11. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { pyDumps, pyLoads, tryPyLoads } from "../../src/lib/python-json";
+import { dumpStringByUnit, pyDumpString, pyDumps, pyLoads, tryPyLoads } from "../../src/lib/python-json";
 
 describe("python-json", () => {
   it("dumps like CPython (separators, float repr, dict order, escaping)", () => {
@@ -30,5 +30,24 @@ describe("python-json", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("python-json: strings written through JSON.stringify", () => {
+  it("write what json.dumps writes, unit for unit, with and without ensure_ascii", () => {
+    const texts = fc.oneof(
+      fc.string({ unit: "binary" }), // any code point, astral ones as surrogate pairs
+      fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }), // lone surrogates too
+      fc.string({ unit: fc.constantFrom('"', "\\", "\n", "\r", "\t", "\b", "\f", "\u0000", "\u001f", "\u007f", "\u2028", "é", "\ud83d", "\ude00", "a") }),
+    );
+    fc.assert(
+      fc.property(texts, (s) => {
+        expect(pyDumpString(s)).toBe(dumpStringByUnit(s, true));
+        expect(pyDumpString(s, { ensureAscii: false })).toBe(dumpStringByUnit(s, false));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(pyDumpString("é\ud83d\ude00\u007f\u0001")).toBe('"\\u00e9\\ud83d\\ude00\\u007f\\u0001"');
+    expect(pyDumpString("lone \ud800", { ensureAscii: false })).toBe('"lone \ud800"');
   });
 });
