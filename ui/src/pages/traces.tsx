@@ -3,6 +3,7 @@
  * `selectedEvaluationId`, `traceId`, or a `trace:/…` URI), that trace's view. Going back keeps the
  * list's filter and order, which stay in the query.
  */
+import { useState } from "preact/hooks";
 import { isNotFound } from "../api";
 import { NotFound } from "../components/common";
 import { TraceList } from "../components/trace/trace-list";
@@ -22,6 +23,8 @@ export function listHref(path: string): string {
 export default function TracesTab({ experimentId }: { experimentId: string }) {
   const experiments = useExperiments([experimentId]);
   const { traceId } = selectedTrace(route.value.query);
+  // The list's Refresh (and auto-refresh) reads the overview again too.
+  const [refreshTick, setRefreshTick] = useState(0);
   if (experiments.error && isNotFound(experiments.error)) return <NotFound what="Experiment" error={experiments.error} back={{ href: "#/experiments", label: "Back to experiments" }} />;
   return (
     <div class="page">
@@ -30,8 +33,9 @@ export default function TracesTab({ experimentId }: { experimentId: string }) {
         <TraceView key={traceId} traceId={traceId} experimentId={experimentId} backHref={listHref(`/experiments/${experimentId}/traces`)} backLabel="All traces" />
       ) : (
         <>
-          <TraceOverview experimentId={experimentId} />
-          <TraceList experimentId={experimentId} />
+          {/* Keyed by experiment: another experiment's list and numbers are never shown while this one's load. */}
+          <TraceOverview key={`overview-${experimentId}`} experimentId={experimentId} refreshTick={refreshTick} />
+          <TraceList key={`list-${experimentId}`} experimentId={experimentId} refreshTick={refreshTick} onRefresh={() => setRefreshTick((t) => t + 1)} />
         </>
       )}
     </div>

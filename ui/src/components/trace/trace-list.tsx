@@ -5,7 +5,7 @@
  * the server's too (page tokens, kept on a stack so Previous works). Filter and order live in the URL.
  * Selected traces can be deleted (`traces/delete-traces`, the call `mlflow.delete_traces` makes).
  */
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../../api";
 import { ConfirmDialog, ErrorBox, Spinner } from "../common";
 import { useAsync } from "../../hooks";
@@ -32,10 +32,28 @@ interface Props {
   experimentId: string;
   /** Only this run's traces (its own and those linked to it). */
   runId?: string;
+  /** Bumped to read the list again (the page's Refresh, also for what sits beside the list). */
+  refreshTick?: number;
+  onRefresh?: () => void;
 }
 
-export function TraceList({ experimentId, runId }: Props) {
+/** With auto-refresh on, the list is read again this often while the page is in view. */
+const AUTO_REFRESH_MS = 10_000;
+
+export function TraceList({ experimentId, runId, refreshTick, onRefresh }: Props) {
   const q = route.value.query;
+  const live = q.get("live") === "1";
+  const [ownTick, setOwnTick] = useState(0);
+  const refresh = onRefresh ?? (() => setOwnTick((t) => t + 1));
+  const refreshRef = useRef(refresh);
+  refreshRef.current = refresh;
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible") refreshRef.current();
+    }, AUTO_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [live]);
   const filter = q.get("filter") ?? "";
   const orderKey = TRACE_ORDERS[q.get("order") ?? ""] ? q.get("order")! : "newest";
   const pageSize = PAGE_SIZES.includes(Number(q.get("size"))) ? Number(q.get("size")) : 25;
@@ -50,7 +68,7 @@ export function TraceList({ experimentId, runId }: Props) {
   const token = tokens[tokens.length - 1];
   const res = useAsync(
     () => searchTraces({ experimentIds: [experimentId], filter: fullFilter, orderBy: [TRACE_ORDERS[orderKey]!.clause], pageToken: token, maxResults: pageSize }),
-    [experimentId, fullFilter, orderKey, pageSize, token],
+    [experimentId, fullFilter, orderKey, pageSize, token, refreshTick, ownTick],
   );
   const resetPaging = () => setTokens([]);
   const traces = res.data?.traces ?? [];
@@ -90,6 +108,12 @@ export function TraceList({ experimentId, runId }: Props) {
           onInput={(e) => setDraft(e.currentTarget.value)}
         />
         <button type="submit">Search</button>
+        <button type="button" class="ghost" onClick={() => refresh()} aria-label="Refresh traces" title="Read the list again">
+          ↻ Refresh
+        </button>
+        <label class="check" title={`Read the list again every ${AUTO_REFRESH_MS / 1000} s while this page is in view`}>
+          <input type="checkbox" checked={live} onChange={(e) => setQuery({ live: e.currentTarget.checked ? "1" : undefined })} /> Auto-refresh
+        </label>
         <FilterHelp
           onPick={(example) => {
             setDraft(example);

@@ -95,12 +95,12 @@ function intervalLabel(seconds: number): string {
   return `${seconds / 60} min`;
 }
 
-export function TraceOverview({ experimentId }: { experimentId: string }) {
+export function TraceOverview({ experimentId, refreshTick = 0 }: { experimentId: string; refreshTick?: number }) {
   const q = route.value.query;
   const open = q.get("overview") !== "hidden";
   const rangeKey = RANGES.some(([k]) => k === q.get("range")) ? q.get("range")! : "all";
   const days = RANGES.find(([k]) => k === rangeKey)![2];
-  const res = useAsync(() => (open ? loadOverview(experimentId, days) : Promise.resolve(undefined)), [experimentId, days, open]);
+  const res = useAsync(() => (open ? loadOverview(experimentId, days) : Promise.resolve(undefined)), [experimentId, days, open, refreshTick]);
   const data = res.data;
 
   const charts = useMemo(() => {
