@@ -5,6 +5,7 @@
 // Run: npm run test:ui  (or this file alone, see ui/README.md)
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { execFile } from "node:child_process";
 import { after, before, describe, test } from "node:test";
@@ -623,6 +624,36 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
     assert.match(await page.getByTestId("span-exception").innerText(), /ValueError[\s\S]*no weather for Paris/);
     await page.locator(".span-row", { hasText: "chat" }).click();
     assert.match(await page.getByTestId("span-chat").innerText(), /What's the weather in Paris\?[\s\S]*Paris is sunny\./);
+  }));
+
+  test("a notebook on another origin frames the trace renderer page; the rest of the app refuses to be framed", withShot("notebook-frame", async () => {
+    const renderer = `${stack.url}/static-files/lib/notebook-trace-renderer/index.html?trace_id=${data.agent}&experiment_id=${data.experimentId}&version=3.18.0`;
+    // A stand-in for a notebook server: another origin (another port) whose page frames ours.
+    const notebook = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><title>notebook</title><iframe name="trace" src="${renderer}" width="1200" height="700"></iframe><iframe name="app" src="${stack.url}/#/experiments" width="400" height="300"></iframe>`);
+    });
+    await new Promise((resolve) => notebook.listen(0, "127.0.0.1", resolve));
+    const fresh = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    try {
+      await fresh.goto(`http://127.0.0.1:${notebook.address().port}/`);
+      const trace = fresh.frameLocator('iframe[name="trace"]');
+      await trace.locator(".span-row").first().waitFor();
+      assert.match(await trace.locator(".span-row .span-name").first().innerText(), /\S/);
+      // Inside the frame, only trace views: the way back to the list opens MLflow in a tab instead.
+      await trace.getByRole("link", { name: /All traces/ }).click();
+      const out = trace.getByRole("link", { name: "Open this page in MLflow" });
+      await out.waitFor();
+      assert.equal(await out.getAttribute("target"), "_blank");
+      // The app anywhere else keeps frame-ancestors 'self': the browser refuses to show it.
+      await fresh.waitForTimeout(500);
+      const app = fresh.frames().find((f) => f.name() === "app");
+      assert.ok(app, "the second frame exists");
+      assert.equal(await app.locator(".page").count().catch(() => 0), 0, `the app did not render in a foreign frame (${app.url()})`);
+    } finally {
+      await fresh.close();
+      notebook.close();
+    }
   }));
 
   test("accessibility: axe-core finds no serious or critical violations on the GenAI views", withShot("traces-axe", async () => {

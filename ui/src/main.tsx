@@ -2,6 +2,7 @@
 import { render } from "preact";
 import { retrying } from "./api";
 import { lazy } from "./components/common";
+import { embedded } from "./embedded";
 import { ExperimentsPage } from "./pages/experiments/index";
 import { route } from "./router";
 import { cycleTheme, theme } from "./theme";
@@ -38,9 +39,26 @@ export function parseIdList(value: string | null): string[] {
   return v.split(",").filter(Boolean);
 }
 
+/** Framed on the notebook renderer path by another origin: a trace view, or a link out. */
+function embeddedAllows(s: string[], query: URLSearchParams): boolean {
+  if (s[0] === "static-files") return true;
+  return s[0] === "experiments" && !!s[1] && TRACE_SELECTORS.some((k) => query.has(k));
+}
+
 function Page() {
   const { segments: s, query } = route.value;
   const [first, second, third, fourth] = s;
+  if (embedded && !embeddedAllows(s, query)) {
+    return (
+      <div class="page">
+        <p>
+          <a href={`${window.location.origin}/${window.location.hash}`} target="_blank" rel="noopener">
+            Open this page in MLflow
+          </a>
+        </p>
+      </div>
+    );
+  }
   if (!first || first === "experiments") {
     if (!second) return <ExperimentsPage />;
     if (third === "runs" && fourth) return <RunPage experimentId={second} runId={fourth} tab={s[4] ?? "overview"} rest={s.slice(5)} />;

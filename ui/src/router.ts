@@ -34,6 +34,8 @@ function adoptPathRoute(): void {
   }
 }
 
+/** The path the page was loaded at, before it became the hash route. */
+export const loadedPath = window.location.pathname;
 adoptPathRoute();
 export const route = signal<Route>(parse(window.location.hash));
 window.addEventListener("hashchange", () => {
