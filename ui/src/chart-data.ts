@@ -45,7 +45,7 @@ export interface FetchOptions {
 
 /**
  * Histories of several keys for the charts: `key → run_id → history`. The server thins each history
- * to `perRun` points, min/max-preserving. Calls made in the same task for the same runs and options
+ * to `perRun` points, min/max-preserving. Calls made in the same task (up to its microtasks) for the same runs and options
  * (every card of a chart view, as they come into view together) are answered by a few shared
  * requests rather than one each: a browser opens at most six connections to a host, and each
  * request is one database query over all its keys.
@@ -58,10 +58,11 @@ export function fetchHistories(keys: string[], runIds: string[], { range, perRun
     const b: Batch = { keys: new Set(), waiters: [] };
     batch = b;
     pending.set(id, b);
-    setTimeout(() => {
+    // After the current task's other calls (effects of one render run in one go), before any paint.
+    queueMicrotask(() => {
       pending.delete(id);
       void flush(b, runIds, { range, perRun, timestamps });
-    }, 0);
+    });
   }
   for (const k of keys) batch.keys.add(k);
   return new Promise((resolve, reject) => batch!.waiters.push({ keys, resolve, reject }));
