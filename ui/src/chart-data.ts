@@ -101,7 +101,7 @@ async function request(keys: string[], runIds: string[], { range, perRun, timest
   for (let i = 0; i < runIds.length; i += RUNS_PER_CHART_CALL) chunks.push(runIds.slice(i, i + RUNS_PER_CHART_CALL));
   const responses = await Promise.all(
     chunks.map((chunk) =>
-      api.get<{ series?: ChartSeries[] }>("/metrics/get-history-chart", {
+      api.getPlain<{ series?: ChartSeries[] }>("/metrics/get-history-chart", {
         run_ids: chunk,
         metric_keys: keys,
         max_points: perRun,
@@ -123,10 +123,15 @@ async function request(keys: string[], runIds: string[], { range, perRun, timest
 
 /** Base64 of big-endian IEEE-754 doubles → their values. */
 export function decodeDoubles(b64: string): Float64Array {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const view = new DataView(bytes.buffer);
+  const U8 = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array };
+  let bytes: Uint8Array;
+  if (U8.fromBase64) bytes = U8.fromBase64(b64);
+  else {
+    const bin = atob(b64);
+    bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float64Array(bytes.length >> 3);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, false);
   return out;
