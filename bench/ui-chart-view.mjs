@@ -7,9 +7,12 @@
 //   node bench/ui-chart-view.mjs [--steps=1000] [--runs=100] [--metrics=10] [--reps=3]
 //                                [--reference] [--source=REV] [--waterfall] [--json=FILE] [--serve]
 //
+// --source=REV measures a committed revision's server *and* UI (default: the working tree's).
+//
 // --waterfall prints, for one more load of ours, the page's resource timings (the chart requests'
 // sizes and server time from `Server-Timing`) and when the view was ready. --serve keeps our
-// server up (its URL on stdout) until SIGINT, for profiling by hand, then measures.
+// server up (its URL on stdout) until SIGINT, for profiling by hand, and measures nothing.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -36,7 +39,8 @@ const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "mlflow-chart-view-"));
 const sourceDir = path.join(workDir, "source");
 const started = Date.now();
 const source = await snapshotSource(opts.source, sourceDir);
-await buildUiInto(path.join(sourceDir, "public"));
+if (opts.source === "worktree") await buildUiInto(path.join(sourceDir, "public"));
+else await buildUiOf(opts.source, workDir, path.join(sourceDir, "public"));
 const dbs = await createDatabases({ adminUrl, log });
 const servers = [];
 const rows = [];
@@ -57,27 +61,28 @@ try {
     // into <dir>/src (wrangler dev rebuilds); stopped with SIGINT/SIGTERM.
     console.log(JSON.stringify({ url: ours.url, page: `${ours.url}${PAGES.ours.chartView(ours.ctx, size).url}`, experimentId: ours.ctx.chartViewExperimentId, sourceDir }));
     await new Promise((resolve) => { process.once("SIGINT", resolve); process.once("SIGTERM", resolve); });
-    opts.reps = 0;
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  try {
-    for (const server of servers) {
-      const target = { ...PAGES[server.name].chartView(server.ctx, size), ...(server.name === "ours" ? { since: "get-history-chart" } : {}) };
-      await timeOnce(browser, server.url, target); // warm-up, not measured
-      const times = [];
-      const after = [];
-      for (let i = 0; i < opts.reps; i++) {
-        const t = await timeOnce(browser, server.url, target);
-        times.push(Math.round(t.ms));
-        if (t.afterResponseMs !== undefined) after.push(Math.round(t.afterResponseMs));
+  const browser = opts.serve ? null : await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  if (browser) {
+    try {
+      for (const server of servers) {
+        const target = { ...PAGES[server.name].chartView(server.ctx, size), ...(server.name === "ours" ? { since: "get-history-chart" } : {}) };
+        await timeOnce(browser, server.url, target); // warm-up, not measured
+        const times = [];
+        const after = [];
+        for (let i = 0; i < opts.reps; i++) {
+          const t = await timeOnce(browser, server.url, target);
+          times.push(Math.round(t.ms));
+          if (t.afterResponseMs !== undefined) after.push(Math.round(t.afterResponseMs));
+        }
+        const row = { server: server.name, page: target.url, medianMs: Math.round(median(times)), samplesMs: times, ...(after.length ? { afterResponseMedianMs: median(after), afterResponseSamplesMs: after } : {}) };
+        rows.push(row);
+        log(`${server.name}: median ${row.medianMs} ms of ${times.join(", ")}${after.length ? `; from the last chart response to drawn: ${after.join(", ")} ms` : ""}`);
       }
-      const row = { server: server.name, page: target.url, medianMs: Math.round(median(times)), samplesMs: times, ...(after.length ? { afterResponseMedianMs: median(after), afterResponseSamplesMs: after } : {}) };
-      rows.push(row);
-      log(`${server.name}: median ${row.medianMs} ms of ${times.join(", ")}${after.length ? `; from the last chart response to drawn: ${after.join(", ")} ms` : ""}`);
+      if (opts.waterfall) await waterfall(browser, ours, PAGES.ours.chartView(ours.ctx, size));
+    } finally {
+      await browser.close();
     }
-    if (opts.waterfall) await waterfall(browser, ours, PAGES.ours.chartView(ours.ctx, size));
-  } finally {
-    await browser.close();
   }
   const load = os.loadavg().map((x) => x.toFixed(2)).join(" ");
   const [r, o] = ["reference", "ours"].map((s) => rows.find((x) => x.server === s));
@@ -113,4 +118,15 @@ async function waterfall(browser, server, { url, ready }) {
   } finally {
     await context.close();
   }
+}
+
+/** The UI of a committed revision (with --source=REV the page and the server are both that revision's). */
+async function buildUiOf(rev, dir, outDir) {
+  const root = path.join(dir, "ui-source");
+  fs.mkdirSync(root, { recursive: true });
+  const tar = path.join(dir, "ui.tar");
+  execFileSync("git", ["archive", "--output", tar, rev, "ui", "package.json", "tsconfig.json"], { cwd: ROOT });
+  execFileSync("tar", ["-xf", tar, "-C", root]);
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"));
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--config", "ui/vite.config.ts", "--logLevel", "warn", "--outDir", outDir, "--emptyOutDir"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
 }
