@@ -1,7 +1,7 @@
 // Builds the tracking UI into ../public, which wrangler.toml serves as static assets (SPA fallback).
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
-import { bundleReport } from "./bundle-report";
+import { bundleReport } from "./bundle-report.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
