@@ -45,53 +45,87 @@ export interface FetchOptions {
 
 /**
  * Histories of several keys for the charts: `key → run_id → history`. The server thins each history
- * to `perRun` points, min/max-preserving. Calls made in the same task (up to its microtasks) for the same runs and options
- * (every card of a chart view, as they come into view together) are answered by a few shared
- * requests rather than one each: a browser opens at most six connections to a host, and each
- * request is one database query over all its keys.
+ * to `perRun` points, min/max-preserving. Calls made in the same task (up to its microtasks) for the
+ * same runs and options (every card of a chart view, as they come into view together) are answered
+ * by a few shared requests rather than one each: a browser opens at most six connections to a host,
+ * and each request is one database query over all its keys. Keys that `prefetchHistories` asked for
+ * a moment ago take the answer already on its way.
  */
 export function fetchHistories(keys: string[], runIds: string[], { range, perRun = pointsPerRun(runIds.length), timestamps = false }: FetchOptions = {}): Promise<Map<string, History>> {
   if (keys.length === 0 || runIds.length === 0) return Promise.resolve(new Map(keys.map((k) => [k, new Map()])));
   const id = JSON.stringify([runIds, range ?? null, perRun, timestamps]);
-  let batch = pending.get(id);
-  if (!batch) {
-    const b: Batch = { keys: new Set(), waiters: [] };
-    batch = b;
-    pending.set(id, b);
-    // After the current task's other calls (effects of one render run in one go), before any paint.
-    queueMicrotask(() => {
-      pending.delete(id);
-      void flush(b, runIds, { range, perRun, timestamps });
-    });
+  const parts = new Map<string, Promise<History>>();
+  const early = prefetched.get(id);
+  for (const k of keys) {
+    const hit = early?.get(k);
+    if (hit && Date.now() - hit.at < PREFETCH_TTL_MS) parts.set(k, hit.promise);
+    early?.delete(k); // one use: a later refetch (live runs) asks the server again
   }
-  for (const k of keys) batch.keys.add(k);
-  return new Promise((resolve, reject) => batch!.waiters.push({ keys, resolve, reject }));
+  const rest = keys.filter((k) => !parts.has(k));
+  if (rest.length > 0) {
+    let batch = pending.get(id);
+    if (!batch) {
+      const b: Batch = { keys: new Set(), waiters: [] };
+      batch = b;
+      pending.set(id, b);
+      // After the current task's other calls (effects of one render run in one go), before any paint.
+      queueMicrotask(() => {
+        pending.delete(id);
+        const results = startRequests([...b.keys], runIds, { range, perRun, timestamps });
+        for (const w of b.waiters) w.resolve(results);
+      });
+    }
+    for (const k of rest) batch.keys.add(k);
+    const waiting = new Promise<Map<string, Promise<History>>>((resolve) => batch!.waiters.push({ resolve }));
+    for (const k of rest) parts.set(k, waiting.then((results) => results.get(k)!));
+  }
+  return Promise.all(keys.map((k) => parts.get(k)!)).then((hs) => new Map(keys.map((k, i) => [k, hs[i]!])));
+}
+
+/**
+ * Starts fetching these keys now (the chart view calls it while it first renders, as soon as the
+ * runs are known, for the cards that will be on screen), so that the cards' own fetches, which
+ * wait for the cards to be laid out, find the answer already on its way.
+ */
+export function prefetchHistories(keys: string[], runIds: string[], { perRun = pointsPerRun(runIds.length), timestamps = false }: Omit<FetchOptions, "range"> = {}): void {
+  if (keys.length === 0 || runIds.length === 0) return;
+  const id = JSON.stringify([runIds, null, perRun, timestamps]);
+  const early = prefetched.get(id) ?? new Map<string, { promise: Promise<History>; at: number }>();
+  prefetched.set(id, early);
+  const now = Date.now();
+  const missing = keys.filter((k) => !(early.get(k) && now - early.get(k)!.at < PREFETCH_TTL_MS));
+  if (missing.length === 0) return;
+  const results = startRequests(missing, runIds, { perRun, timestamps });
+  for (const k of missing) {
+    const promise = results.get(k)!;
+    promise.catch(() => undefined); // a card that takes it reports the error
+    early.set(k, { promise, at: now });
+  }
 }
 
 interface Batch {
   keys: Set<string>;
-  waiters: { keys: string[]; resolve: (h: Map<string, History>) => void; reject: (e: unknown) => void }[];
+  waiters: { resolve: (results: Map<string, Promise<History>>) => void }[];
 }
 const pending = new Map<string, Batch>();
-/** Requests a batch of keys is split into: the server's queries run in parallel, and cards draw as their part arrives. */
-const REQUESTS_PER_BATCH = 3;
+const prefetched = new Map<string, Map<string, { promise: Promise<History>; at: number }>>();
+const PREFETCH_TTL_MS = 10_000;
+/**
+ * Requests a batch of keys is split into, at most: the server's queries run in parallel (on 2 busy
+ * cores, 10 keys × 100 runs × 1,000 steps drew in a median 2.4 s as 6 requests, 2.9 s as 3, 2.8 s as
+ * 2), cards draw as their part arrives, and 6 is what a browser opens to one host over HTTP/1.1.
+ */
+const REQUESTS_PER_BATCH = 6;
 
-async function flush(batch: Batch, runIds: string[], opts: Required<Pick<FetchOptions, "perRun" | "timestamps">> & FetchOptions) {
-  const keys = [...batch.keys];
+function startRequests(keys: string[], runIds: string[], opts: Required<Pick<FetchOptions, "perRun" | "timestamps">> & FetchOptions): Map<string, Promise<History>> {
   const per = Math.ceil(keys.length / REQUESTS_PER_BATCH);
-  const groups: string[][] = [];
-  for (let i = 0; i < keys.length; i += per) groups.push(keys.slice(i, i + per));
   const results = new Map<string, Promise<History>>();
-  for (const group of groups) {
+  for (let i = 0; i < keys.length; i += per) {
+    const group = keys.slice(i, i + per);
     const part = request(group, runIds, opts);
-    group.forEach((k) => results.set(k, part.then((m) => m.get(k)!)));
+    for (const k of group) results.set(k, part.then((m) => m.get(k)!));
   }
-  for (const w of batch.waiters) {
-    Promise.all(w.keys.map((k) => results.get(k)!)).then(
-      (hs) => w.resolve(new Map(w.keys.map((k, i) => [k, hs[i]!]))),
-      w.reject,
-    );
-  }
+  return results;
 }
 
 /** One request per 500 runs for these keys. */
