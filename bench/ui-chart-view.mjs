@@ -1,8 +1,8 @@
 // Issue 18's chart view alone, fast to repeat: seeds only the chart view's experiment (runs ×
 // metrics × steps, default the issue's 100 × 10 × 1,000) into a fresh database, starts our server
-// (and, with --reference, MLflow 3.18's), and times the chart view in Chromium exactly as the `ui`
-// scenario of bench/run.mjs does (same pages, same "drawn" checks, fresh context per load, one
-// unmeasured warm-up, median of --reps).
+// (and, with --reference, MLflow 3.18's), and times the chart view in Chromium as the `ui` scenario
+// of bench/run.mjs does (same pages, same "drawn" checks, fresh context per load, one unmeasured
+// warm-up, median of --reps), the measured loads alternating between the servers.
 //
 //   node bench/ui-chart-view.mjs [--steps=1000] [--runs=100] [--metrics=10] [--reps=3]
 //                                [--reference] [--source=REV] [--waterfall] [--json=FILE] [--serve]
@@ -65,19 +65,23 @@ try {
   const browser = opts.serve ? null : await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   if (browser) {
     try {
-      for (const server of servers) {
-        const target = { ...PAGES[server.name].chartView(server.ctx, size), ...(server.name === "ours" ? { since: "get-history-chart" } : {}) };
-        await timeOnce(browser, server.url, target); // warm-up, not measured
-        const times = [];
-        const after = [];
-        for (let i = 0; i < opts.reps; i++) {
-          const t = await timeOnce(browser, server.url, target);
-          times.push(Math.round(t.ms));
-          if (t.afterResponseMs !== undefined) after.push(Math.round(t.afterResponseMs));
+      // A warm-up load each, then the measured loads alternating between the servers (the order
+      // flipping every round), so that the machine's drifting load hits both alike.
+      const targets = new Map(servers.map((server) => [server, { ...PAGES[server.name].chartView(server.ctx, size), ...(server.name === "ours" ? { since: "get-history-chart" } : {}) }]));
+      const times = new Map(servers.map((server) => [server, { ms: [], after: [] }]));
+      for (const server of servers) await timeOnce(browser, server.url, targets.get(server));
+      for (let i = 0; i < opts.reps; i++) {
+        for (const server of i % 2 === 0 ? servers : [...servers].reverse()) {
+          const t = await timeOnce(browser, server.url, targets.get(server));
+          times.get(server).ms.push(Math.round(t.ms));
+          if (t.afterResponseMs !== undefined) times.get(server).after.push(Math.round(t.afterResponseMs));
         }
-        const row = { server: server.name, page: target.url, medianMs: Math.round(median(times)), samplesMs: times, ...(after.length ? { afterResponseMedianMs: median(after), afterResponseSamplesMs: after } : {}) };
+      }
+      for (const server of servers) {
+        const { ms, after } = times.get(server);
+        const row = { server: server.name, page: targets.get(server).url, medianMs: Math.round(median(ms)), samplesMs: ms, ...(after.length ? { afterResponseMedianMs: median(after), afterResponseSamplesMs: after } : {}) };
         rows.push(row);
-        log(`${server.name}: median ${row.medianMs} ms of ${times.join(", ")}${after.length ? `; from the last chart response to drawn: ${after.join(", ")} ms` : ""}`);
+        log(`${server.name}: median ${row.medianMs} ms of ${ms.join(", ")}${after.length ? `; from the last chart response to drawn: ${after.join(", ")} ms` : ""}`);
       }
       if (opts.waterfall) await waterfall(browser, ours, PAGES.ours.chartView(ours.ctx, size));
     } finally {
