@@ -35,7 +35,7 @@ interface ChartSeries {
 const RUNS_PER_CHART_CALL = 500;
 
 export interface FetchOptions {
-  /** Only this step range (a zoom), at full density for it. */
+  /** Only this step range (a zoom: the same number of points over fewer steps). */
   range?: [number, number] | undefined;
   /** Points per history at most (the server keeps each bucket's min and max, and the first and last point). */
   perRun?: number;
@@ -89,10 +89,15 @@ export function fetchHistories(keys: string[], runIds: string[], { range, perRun
  */
 export function prefetchHistories(keys: string[], runIds: string[], { perRun = pointsPerRun(runIds.length), timestamps = false }: Omit<FetchOptions, "range"> = {}): void {
   if (keys.length === 0 || runIds.length === 0) return;
+  const now = Date.now();
+  // Forget what no card took in time (cards scrolled away, runs changed).
+  for (const [other, entries] of prefetched) {
+    for (const [k, e] of entries) if (now - e.at >= PREFETCH_TTL_MS) entries.delete(k);
+    if (entries.size === 0) prefetched.delete(other);
+  }
   const id = JSON.stringify([runIds, null, perRun, timestamps]);
   const early = prefetched.get(id) ?? new Map<string, { promise: Promise<History>; at: number }>();
   prefetched.set(id, early);
-  const now = Date.now();
   const missing = keys.filter((k) => !(early.get(k) && now - early.get(k)!.at < PREFETCH_TTL_MS));
   if (missing.length === 0) return;
   const results = startRequests(missing, runIds, { perRun, timestamps });
