@@ -9,7 +9,7 @@ import { prefetchHistories, type XAxis } from "../chart-data";
 import { runColor } from "../colors";
 import { useStored } from "../hooks";
 import { route, setQuery } from "../router";
-import { runName } from "../runs-model";
+import { discoverKeys, runName } from "../runs-model";
 import type { Run } from "../types";
 import { Spinner } from "./common";
 import { MetricCard, type ChartSettings } from "./metric-card";
@@ -119,7 +119,12 @@ export default function ChartView({ runs, metricKeys, experimentKey, loading }: 
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   // Ask for the data of the cards that will be on screen while this first renders, not after the
   // cards are laid out and see themselves in view: the server starts a frame or more earlier.
-  const onScreen = shownCards.filter((c) => !collapsed.has(sectionOf(c.key))).slice(0, cardsPerScreen());
+  // The page learns the runs' metric keys in an effect after the runs arrive (a paint later); the
+  // prefetch reads them from the runs at once.
+  const keysNow = useMemo(() => (metricKeys.length > 0 ? metricKeys : discoverKeys(runs).metric), [metricKeys, runs]);
+  const onScreen = (decodeCards(q.get("charts")) ?? keysNow.map((key) => ({ key })))
+    .filter((c) => (!filterRe || filterRe.test(c.key)) && !collapsed.has(sectionOf(c.key)))
+    .slice(0, cardsPerScreen());
   const visibleKey = visibleRuns.map((r) => r.info.run_id).join(",");
   useMemo(() => {
     if (visibleRuns.length === 0) return;
