@@ -36,19 +36,21 @@ interface Props {
 export function MetricCard({ keys, runs, settings, version, kind, controls, title }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
   const visible = useInView(boxRef);
-  const [data, setData] = useState<Map<string, History> | undefined>();
+  const [fetched, setFetched] = useState<{ histories: Map<string, History>; withTimes: boolean } | undefined>();
   const [error, setError] = useState<unknown>();
   const [zoom, setZoom] = useState<{ series: LineSeries[]; range: [number, number] } | undefined>();
   const runIds = runs.map((r) => r.info.run_id);
   const runKey = runIds.join(",");
 
   // Timestamps only for a time axis: the step axis (the default) needs steps and values alone.
+  // Switching to a time axis refetches; until then the histories without timestamps are not drawn.
   const timestamps = settings.axis !== "step";
+  const data = fetched && (fetched.withTimes || !timestamps) ? fetched.histories : undefined;
   useEffect(() => {
     if (!visible || runIds.length === 0) return;
     let live = true;
     fetchHistories(keys, runIds, { timestamps }).then(
-      (histories) => live && (setData(histories), setError(undefined), setZoom(undefined)),
+      (histories) => live && (setFetched({ histories, withTimes: timestamps }), setError(undefined), setZoom(undefined)),
       (e) => live && setError(e),
     );
     return () => {
