@@ -16,9 +16,8 @@ export const SIZES = {
 // A fixed clock: both databases get the same timestamps.
 const T0 = 1_760_000_000_000;
 
-function statements(size) {
-  const exp = (name) => `(select experiment_id from experiments where name = '${name}')`;
-  const runsFrom = (label, count, experiment, status) => `
+const exp = (name) => `(select experiment_id from experiments where name = '${name}')`;
+const runsFrom = (label, count, experiment, status) => `
     insert into runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time,
                       end_time, source_version, lifecycle_stage, artifact_uri, experiment_id)
     select md5('${label}-' || i), '${label}-' || i, 'LOCAL', '', '', 'bench', ${status}, ${T0} + i * 1000,
@@ -29,12 +28,37 @@ function statements(size) {
     select t.key, t.value, md5('${label}-' || i) from generate_series(1, ${count}) i,
       lateral (values ('mlflow.runName', '${label}-' || i), ('mlflow.user', 'bench'),
                       ('team', 'team-' || (i % 7)), ('model', (array['resnet', 'bert', 'gpt'])[1 + i % 3])) t(key, value);`;
-  return [
-    // MLflow creates the default experiment only in an empty database, so we add it here; our
-    // migrations have created it already, with the current time, which we pin like every other.
-    `insert into experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+// MLflow creates the default experiment only in an empty database, so we add it here; our
+// migrations have created it already, with the current time, which we pin like every other.
+const defaultExperiment = `insert into experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
      values (0, 'Default', 'mlflow-artifacts:/0', 'active', ${T0}, ${T0})
-     on conflict (experiment_id) do update set creation_time = ${T0}, last_update_time = ${T0}`,
+     on conflict (experiment_id) do update set creation_time = ${T0}, last_update_time = ${T0}`;
+// latest_metrics as MLflow maintains it: the point with the highest (step, timestamp, value).
+const latestMetrics = `insert into latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
+     select distinct on (run_uuid, key) key, value, timestamp, step, is_nan, run_uuid from metrics
+     order by run_uuid, key, step desc, timestamp desc, value desc`;
+// bench-chart-view: the experiment chart view (issue 18): runs × metrics × steps.
+const chartViewData = (size) => [
+  runsFrom("view", size.viewRuns, "bench-chart-view", "'FINISHED'"),
+  `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
+     select 'metric_' || k, sin(s / 50.0 + i + k) + s::float8 / ${size.viewSteps}, ${T0} + s, md5('view-' || i), s, false
+     from generate_series(1, ${size.viewRuns}) i, generate_series(0, ${size.viewMetrics - 1}) k, generate_series(0, ${size.viewSteps - 1}) s`,
+];
+
+/** Only the chart view's experiment (bench/ui-chart-view.mjs): seconds instead of the full seed. */
+export function chartViewStatements(size) {
+  return [
+    defaultExperiment,
+    `insert into experiments (name, lifecycle_stage, creation_time, last_update_time) values ('bench-chart-view', 'active', ${T0}, ${T0})`,
+    `update experiments set artifact_location = 'mlflow-artifacts:/' || experiment_id where artifact_location is null`,
+    ...chartViewData(size),
+    latestMetrics,
+  ];
+}
+
+function statements(size) {
+  return [
+    defaultExperiment,
     `insert into experiments (name, lifecycle_stage, creation_time, last_update_time)
      select 'bench-exp-' || lpad(i::text, 5, '0'), 'active', ${T0} + i, ${T0} + i from generate_series(1, ${size.experiments}) i`,
     `insert into experiments (name, lifecycle_stage, creation_time, last_update_time)
@@ -70,11 +94,7 @@ function statements(size) {
     `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
      select 'series', sin(s / 500.0 + i) + s::float8 / ${size.chartSteps}, ${T0} + s, md5('chart-' || i), s, false
      from generate_series(1, ${size.chartRuns}) i, generate_series(0, ${size.chartSteps - 1}) s`,
-    // bench-chart-view: the experiment chart view (issue 18): runs × metrics × steps.
-    runsFrom("view", size.viewRuns, "bench-chart-view", "'FINISHED'"),
-    `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
-     select 'metric_' || k, sin(s / 50.0 + i + k) + s::float8 / ${size.viewSteps}, ${T0} + s, md5('view-' || i), s, false
-     from generate_series(1, ${size.viewRuns}) i, generate_series(0, ${size.viewMetrics - 1}) k, generate_series(0, ${size.viewSteps - 1}) s`,
+    ...chartViewData(size),
     // bench-write: one run per concurrent client for the logging scenarios.
     runsFrom("write", size.writeRuns, "bench-write", "'RUNNING'"),
     // bench-history: a run with a long history, 100 runs for the bulk interval, a run with many fields for runs/get.
@@ -90,10 +110,7 @@ function statements(size) {
     `insert into tags (key, value, run_uuid) select 'tag_' || j, 'value-' || j, md5('get-1') from generate_series(1, 20) j`,
     `insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
      select 'metric_' || j, j / 7.0, ${T0} + s, md5('get-1'), s, false from generate_series(1, 50) j, generate_series(0, 9) s`,
-    // latest_metrics as MLflow maintains it: the point with the highest (step, timestamp, value).
-    `insert into latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
-     select distinct on (run_uuid, key) key, value, timestamp, step, is_nan, run_uuid from metrics
-     order by run_uuid, key, step desc, timestamp desc, value desc`,
+    latestMetrics,
   ];
 }
 
@@ -127,6 +144,22 @@ export async function seed(databaseUrl, size) {
       ...(await traceIds(client, size)),
       ...(await bigTraceIds(client)),
     };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Seeds only the chart view's experiment (bench/ui-chart-view.mjs); returns its id. */
+export async function seedChartView(databaseUrl, size) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("begin");
+    for (const sql of chartViewStatements(size)) await client.query(sql);
+    await client.query("commit");
+    await client.query("analyze");
+    const { rows } = await client.query("select experiment_id::text as id from experiments where name = 'bench-chart-view'");
+    return { chartViewExperimentId: rows[0].id };
   } finally {
     await client.end();
   }

@@ -12,8 +12,8 @@ import { chromium } from "playwright-core";
 import { ROOT } from "../../scripts/lib/stack.mjs";
 import { TRACE_VIEW_PAGES } from "./trace-view-bench.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
+export const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
   "--no-first-run", "--disable-component-update", "--disable-sync",
 ];
@@ -28,13 +28,13 @@ export function buildUiInto(outDir) {
   });
 }
 
-const median = (xs) => {
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 // What "drawn" means on each UI, checked in the page at every animation frame.
-const PAGES = {
+export const PAGES = {
   ours: {
     firstRows: (ctx) => ({
       url: `/#/experiments/${ctx.wideExperimentId}`,
@@ -94,7 +94,7 @@ const PAGES = {
  * One page load in a fresh context: ms from navigation start until `ready` holds, and, when the
  * target names a request (`since`), ms from that response's end until `ready`.
  */
-async function timeOnce(browser, baseUrl, { url, ready, since }) {
+export async function timeOnce(browser, baseUrl, { url, ready, since }) {
   // bypassCSP: our UI's Content-Security-Policy forbids eval, which Playwright's string predicates use.
   const context = await browser.newContext({ viewport: { width: 1400, height: 2400 }, bypassCSP: true });
   try {

@@ -2,7 +2,7 @@
 import type { MetricRow } from "../db/runs";
 import { MlflowError } from "../errors";
 import { MAX_RESULTS_PER_RUN, MAX_RUNS_PER_BULK_REQUEST } from "../lib/mlflow-limits";
-import { int32, isArray, isIntLike, isString, message, repeated, string, withRunId, type Check } from "./message";
+import { bool, int32, isArray, isIntLike, isString, message, repeated, string, withRunId, type Check } from "./message";
 import { int64Json } from "../lib/int64";
 import { wireDouble, type Json } from "./proto-json";
 
@@ -46,6 +46,8 @@ export const GetChartSeries = message({
   max_points: int32(),
   start_step: int32().check(isIntLike),
   end_step: int32().check(isIntLike),
+  /** Also answer the points' timestamps (only the wall-time and relative-time axes need them). */
+  timestamps: bool(),
 });
 
 export function metricToWire(m: MetricRow, runId?: string): Json {

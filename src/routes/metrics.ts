@@ -42,6 +42,7 @@ export const metricRoutes = [
         maxPoints: Number(m.max_points ?? 500),
         startStep: m.start_step === undefined ? undefined : Number(m.start_step),
         endStep: m.end_step === undefined ? undefined : Number(m.end_step),
+        timestamps: m.timestamps === true,
       });
       return new Response(`{"series":${series}}`, { headers: { "content-type": "application/json" } });
     },

@@ -89,6 +89,8 @@ export interface ChartRequest {
   maxPoints: number;
   startStep?: number;
   endStep?: number;
+  /** Also answer each point's timestamp (wall-time and relative-time axes). */
+  timestamps?: boolean;
 }
 
 /** Thinned histories of many runs and metrics at once, as JSON text (see db/metrics.ts chartSeriesJson). */
@@ -104,5 +106,5 @@ export async function getChartSeries(db: Db, r: ChartRequest): Promise<string> {
     throw MlflowError.invalidParameter("If either start step or end step are specified, both must be specified.");
   }
   const steps = r.startStep !== undefined && r.endStep !== undefined ? { start: r.startStep, end: r.endStep } : null;
-  return repo.chartSeriesJson(db, { runIds: [...new Set(r.runIds)], keys: [...new Set(r.keys)], maxPoints: r.maxPoints, steps });
+  return repo.chartSeriesJson(db, { runIds: [...new Set(r.runIds)], keys: [...new Set(r.keys)], maxPoints: r.maxPoints, steps, timestamps: r.timestamps === true });
 }

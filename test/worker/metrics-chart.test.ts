@@ -1,43 +1,77 @@
 // The UI's chart read (GET /ajax-api/2.0/mlflow/metrics/get-history-chart): many runs and keys in
-// one request, each history as parallel arrays, thinned to max_points evenly spaced points that
-// always include the last one.
+// one request, each history as parallel arrays (values as base64 of big-endian doubles), whole when
+// it fits in max_points, else thinned min/max-preserving per step bucket with its first and last
+// point kept; timestamps only when asked.
 import { describe, expect, it } from "vitest";
 import { api, call, newExperiment, newRun } from "./helpers";
 
-const chart = (query: Record<string, string | string[] | number>) => {
+const chart = (query: Record<string, string | string[] | number | boolean>) => {
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) for (const item of Array.isArray(v) ? v : [v]) qs.append(k, String(item));
   return call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-chart?${qs}`);
 };
 
+interface Series {
+  run_id: string;
+  key: string;
+  steps: number[];
+  timestamps?: number[];
+  values_f64: string;
+}
+
+/** The values of a series: base64 of big-endian float64s. */
+const valuesOf = (s: Series): number[] => {
+  const bytes = Uint8Array.from(atob(s.values_f64), (c) => c.charCodeAt(0));
+  const view = new DataView(bytes.buffer);
+  return Array.from({ length: bytes.length / 8 }, (_, i) => view.getFloat64(i * 8, false));
+};
+
 describe("get-history-chart", () => {
-  it("answers every (run, key) history as arrays, thinned to max_points with the last point kept", async () => {
+  it("answers every (run, key) history as arrays, thinned min/max-preserving to max_points with the first and last point kept", async () => {
     const exp = await newExperiment();
-    const [a, b] = [await newRun(exp), await newRun(exp)];
+    const [a, b, c] = [await newRun(exp), await newRun(exp), await newRun(exp)];
     const metrics = (run: number) =>
       Array.from({ length: 100 }, (_, step) => ({ key: "loss", value: step === 50 && run === 1 ? "NaN" : run * 1000 + step, timestamp: 1000 + step, step }));
     expect((await api.post("/runs/log-batch", { run_id: a, metrics: [...metrics(0), { key: "acc", value: 0.5, timestamp: 1, step: 0 }] })).status).toBe(200);
     expect((await api.post("/runs/log-batch", { run_id: b, metrics: metrics(1) })).status).toBe(200);
-    const res = await chart({ run_ids: [a, b], metric_keys: ["loss", "acc", "missing"], max_points: 10 });
+    // a flat history with one spike and one dip, which evenly spaced samples would miss
+    const spiky = Array.from({ length: 100 }, (_, step) => ({ key: "loss", value: step === 37 ? 100 : step === 62 ? -100 : 1, timestamp: 1000 + step, step }));
+    expect((await api.post("/runs/log-batch", { run_id: c, metrics: spiky })).status).toBe(200);
+    const res = await chart({ run_ids: [a, b, c], metric_keys: ["loss", "acc", "missing"], max_points: 10 });
     expect(res.status).toBe(200);
-    const series = res.body.series as { run_id: string; key: string; steps: number[]; timestamps: number[]; values: (number | string)[] }[];
+    const series = res.body.series as Series[];
     const find = (run: string, key: string) => series.find((s) => s.run_id === run && s.key === key)!;
-    expect(series).toHaveLength(3);
+    expect(series).toHaveLength(4);
     const loss = find(a, "loss");
-    expect(loss.steps.length).toBeLessThanOrEqual(11);
+    expect(loss.steps.length).toBeLessThanOrEqual(10);
     expect(loss.steps[0]).toBe(0);
     expect(loss.steps.at(-1)).toBe(99); // the last point is always there
     expect(loss.steps).toEqual([...loss.steps].sort((x, y) => x - y));
-    expect(loss.values).toEqual(loss.steps.map((s) => s));
-    expect(loss.timestamps).toEqual(loss.steps.map((s) => 1000 + s));
-    expect(find(a, "acc")).toMatchObject({ steps: [0], values: [0.5] });
-    // all points when they fit, NaN as MLflow writes it
-    const all = (await chart({ run_ids: [b], metric_keys: ["loss"], max_points: 1000 })).body.series[0];
+    expect(valuesOf(loss)).toEqual(loss.steps);
+    expect(loss.timestamps).toBeUndefined(); // only when asked
+    const spikes = find(c, "loss");
+    expect(spikes.steps.length).toBeLessThanOrEqual(10);
+    const values = valuesOf(spikes);
+    expect(spikes.steps[values.indexOf(100)]).toBe(37);
+    expect(spikes.steps[values.indexOf(-100)]).toBe(62);
+    expect(find(a, "acc")).toMatchObject({ steps: [0] });
+    expect(valuesOf(find(a, "acc"))).toEqual([0.5]);
+    // all points when they fit, NaN as MLflow writes it, timestamps when asked
+    const all = (await chart({ run_ids: [b], metric_keys: ["loss"], max_points: 1000, timestamps: true })).body.series[0] as Series;
     expect(all.steps).toHaveLength(100);
-    expect(all.values[50]).toBe("NaN");
+    expect(valuesOf(all)[50]).toBeNaN();
+    expect(valuesOf(all)[51]).toBe(1051);
+    expect(all.timestamps).toEqual(all.steps.map((s) => 1000 + s));
+    // thinned with timestamps: each point's own
+    const thin = (await chart({ run_ids: [a], metric_keys: ["loss"], max_points: 10, timestamps: true })).body.series[0] as Series;
+    expect(thin.timestamps).toEqual(thin.steps.map((s) => 1000 + s));
     // a step window
-    const window = (await chart({ run_ids: [a], metric_keys: ["loss"], max_points: 1000, start_step: 10, end_step: 19 })).body.series[0];
+    const window = (await chart({ run_ids: [a], metric_keys: ["loss"], max_points: 1000, start_step: 10, end_step: 19 })).body.series[0] as Series;
     expect(window.steps).toEqual(Array.from({ length: 10 }, (_, i) => 10 + i));
+    const thinWindow = (await chart({ run_ids: [a], metric_keys: ["loss"], max_points: 4, start_step: 10, end_step: 29 })).body.series[0] as Series;
+    expect(thinWindow.steps[0]).toBe(10);
+    expect(thinWindow.steps.at(-1)).toBe(29);
+    expect(thinWindow.steps.length).toBeLessThanOrEqual(4);
   });
 
   it("refuses requests without runs or keys, and out-of-range limits", async () => {

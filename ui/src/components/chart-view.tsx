@@ -5,11 +5,11 @@
  * switched between line and bar. The layout lives in the URL, and can be saved as a named view.
  */
 import { useMemo, useState } from "preact/hooks";
-import type { XAxis } from "../chart-data";
+import { prefetchHistories, type XAxis } from "../chart-data";
 import { runColor } from "../colors";
 import { useStored } from "../hooks";
 import { route, setQuery } from "../router";
-import { runName } from "../runs-model";
+import { discoverKeys, runName } from "../runs-model";
 import type { Run } from "../types";
 import { Spinner } from "./common";
 import { MetricCard, type ChartSettings } from "./metric-card";
@@ -49,6 +49,12 @@ export function decodeCards(v: string | null): CardSpec[] | undefined {
 
 export function encodeCards(cards: CardSpec[]): string {
   return cards.map((c) => encodeURIComponent(c.key) + (c.kind ? `~${c.kind}` : "")).join(",");
+}
+
+/** About how many cards the window shows (cards are at least 460 px wide and about 300 px tall). */
+function cardsPerScreen(): number {
+  const columns = Math.max(1, Math.floor((window.innerWidth - 280) / 472));
+  return columns * Math.ceil((window.innerHeight + 200) / 300);
 }
 
 /** "System metrics" for system/…, the prefix before the first "/" otherwise, else "Model metrics". */
@@ -111,6 +117,22 @@ export default function ChartView({ runs, metricKeys, experimentKey, loading }: 
   const sections = new Map<string, typeof shownCards>();
   for (const c of shownCards) sections.set(sectionOf(c.key), [...(sections.get(sectionOf(c.key)) ?? []), c]);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  // Ask for the data of the cards that will be on screen while this first renders, not after the
+  // cards are laid out and see themselves in view: the server starts a frame or more earlier.
+  // The page learns the runs' metric keys in an effect after the runs arrive (a paint later); the
+  // prefetch reads them from the runs at once.
+  const keysNow = useMemo(() => (metricKeys.length > 0 ? metricKeys : discoverKeys(runs).metric), [metricKeys, runs]);
+  const onScreen = (decodeCards(q.get("charts")) ?? keysNow.map((key) => ({ key })))
+    .filter((c) => (!filterRe || filterRe.test(c.key)) && !collapsed.has(sectionOf(c.key)))
+    .slice(0, cardsPerScreen());
+  const visibleKey = visibleRuns.map((r) => r.info.run_id).join(",");
+  useMemo(() => {
+    if (visibleRuns.length === 0) return;
+    const ids = visibleRuns.map((r) => r.info.run_id);
+    const timeAxis = (k: string) => (k.startsWith("system/") && !q.has("x") ? true : axis !== "step");
+    prefetchHistories(onScreen.filter((c) => !timeAxis(c.key)).map((c) => c.key), ids);
+    prefetchHistories(onScreen.filter((c) => timeAxis(c.key)).map((c) => c.key), ids, { timestamps: true });
+  }, [visibleKey, onScreen.map((c) => c.key).join("\n"), axis, q.has("x")]);
   // Live runs: cards refetch when a running run's latest metrics move.
   const version = runs
     .filter((r) => r.info.status === "RUNNING")

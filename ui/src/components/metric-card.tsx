@@ -36,34 +36,38 @@ interface Props {
 export function MetricCard({ keys, runs, settings, version, kind, controls, title }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
   const visible = useInView(boxRef);
-  const [data, setData] = useState<Map<string, History> | undefined>();
+  const [fetched, setFetched] = useState<{ histories: Map<string, History>; withTimes: boolean } | undefined>();
   const [error, setError] = useState<unknown>();
   const [zoom, setZoom] = useState<{ series: LineSeries[]; range: [number, number] } | undefined>();
   const runIds = runs.map((r) => r.info.run_id);
   const runKey = runIds.join(",");
 
+  // Timestamps only for a time axis: the step axis (the default) needs steps and values alone.
+  // Switching to a time axis refetches; until then the histories without timestamps are not drawn.
+  const timestamps = settings.axis !== "step";
+  const data = fetched && (fetched.withTimes || !timestamps) ? fetched.histories : undefined;
   useEffect(() => {
     if (!visible || runIds.length === 0) return;
     let live = true;
-    fetchHistories(keys, runIds).then(
-      (histories) => live && (setData(histories), setError(undefined), setZoom(undefined)),
+    fetchHistories(keys, runIds, { timestamps }).then(
+      (histories) => live && (setFetched({ histories, withTimes: timestamps }), setError(undefined), setZoom(undefined)),
       (e) => live && setError(e),
     );
     return () => {
       live = false;
     };
-  }, [visible, keys.join("\n"), runKey, version]);
+  }, [visible, keys.join("\n"), runKey, version, timestamps]);
 
   const colors = useMemo(() => (runs.length === 1 ? spreadColors(keys.length) : []), [runs.length, keys.length]);
   const buildSeries = (histories: Map<string, History>): LineSeries[] => {
     const out: LineSeries[] = [];
     keys.forEach((k, ki) => {
       for (const run of runs) {
-        const points = histories.get(k)?.get(run.info.run_id);
-        if (!points?.length) continue;
+        const h = histories.get(k)?.get(run.info.run_id);
+        if (!h?.steps.length) continue;
         const label = runs.length > 1 ? (keys.length > 1 ? `${runName(run)} · ${k}` : runName(run)) : k;
         const color = runs.length === 1 ? colors[ki]! : runColor(run);
-        out.push({ id: `${run.info.run_id}:${k}`, label, color, ...toSeries(points, run, settings.axis, settings.smoothing, settings.log) });
+        out.push({ id: `${run.info.run_id}:${k}`, label, color, ...toSeries(h, run, settings.axis, settings.smoothing, settings.log) });
       }
     });
     return out;
@@ -75,14 +79,13 @@ export function MetricCard({ keys, runs, settings, version, kind, controls, titl
     const out: Bar[] = [];
     keys.forEach((k, ki) => {
       for (const run of runs) {
-        const points = data.get(k)?.get(run.info.run_id);
-        const last = points?.[points.length - 1];
-        if (!last) continue;
+        const h = data.get(k)?.get(run.info.run_id);
+        if (!h?.steps.length) continue;
         out.push({
           id: `${run.info.run_id}:${k}`,
           label: runs.length > 1 ? (keys.length > 1 ? `${runName(run)} · ${k}` : runName(run)) : k,
           color: runs.length === 1 ? colors[ki]! : runColor(run),
-          value: last.value,
+          value: h.values[h.values.length - 1]!,
         });
       }
     });
@@ -95,7 +98,7 @@ export function MetricCard({ keys, runs, settings, version, kind, controls, titl
       return;
     }
     try {
-      const detail = await fetchHistories(keys, runIds, [min, max]);
+      const detail = await fetchHistories(keys, runIds, { range: [min, max], timestamps });
       setZoom({ series: buildSeries(detail), range: [min, max] });
     } catch (e) {
       setError(e);

@@ -76,6 +76,12 @@ export function useInView(ref: { current: Element | null }): boolean {
   const [seen, setSeen] = useState(false);
   useEffect(() => {
     if (!ref.current || seen) return;
+    // Already on screen (or within the margin): no need to wait a frame for the observer.
+    const box = ref.current.getBoundingClientRect();
+    if (box.bottom >= -200 && box.top <= window.innerHeight + 200 && box.right >= -200 && box.left <= window.innerWidth + 200 && (box.width > 0 || box.height > 0)) {
+      setSeen(true);
+      return;
+    }
     const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setSeen(true), { rootMargin: "200px" });
     io.observe(ref.current);
     return () => io.disconnect();
