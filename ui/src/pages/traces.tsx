@@ -5,14 +5,16 @@
  */
 import { useState } from "preact/hooks";
 import { isNotFound } from "../api";
-import { NotFound } from "../components/common";
+import { NotFound, lazy } from "../components/common";
 import { TraceList } from "../components/trace/trace-list";
-import { TraceOverview } from "../components/trace/trace-overview";
 import { TraceView } from "../components/trace/trace-view";
 import { href, route } from "../router";
 import { selectedTrace } from "../traces/trace-links";
 import { ExperimentHeader, useExperiments } from "./runs/header";
 import "../traces/traces.css";
+
+// The overview's charts (uPlot) load with the list only: a deep link to a trace does not wait for them.
+const TraceOverview = lazy(() => import("../components/trace/trace-overview"));
 
 /** The current route's query without the trace selection: the list the user came from. */
 export function listHref(path: string): string {

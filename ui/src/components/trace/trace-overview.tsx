@@ -95,7 +95,7 @@ function intervalLabel(seconds: number): string {
   return `${seconds / 60} min`;
 }
 
-export function TraceOverview({ experimentId, refreshTick = 0 }: { experimentId: string; refreshTick?: number }) {
+export default function TraceOverview({ experimentId, refreshTick = 0 }: { experimentId: string; refreshTick?: number }) {
   const q = route.value.query;
   const open = q.get("overview") !== "hidden";
   const rangeKey = RANGES.some(([k]) => k === q.get("range")) ? q.get("range")! : "all";
