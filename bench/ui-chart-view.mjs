@@ -9,6 +9,9 @@
 //
 // --source=REV measures a committed revision's server *and* UI (default: the working tree's).
 //
+// --view=trace measures issue 16's trace view instead: one trace of 5,000 spans (--spans=N), opened
+// by the deep link MLflow's UI builds, as the `ui` scenario's "trace view" row.
+//
 // --waterfall prints, for one more load of ours, the page's resource timings (the chart requests'
 // sizes and server time from `Server-Timing`) and when the view was ready. --serve keeps our
 // server up (its URL on stdout) until SIGINT, for profiling by hand, and measures nothing.
@@ -18,22 +21,29 @@ import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { ROOT } from "../scripts/lib/stack.mjs";
-import { seedChartView, SIZES } from "./lib/seed.mjs";
+import { seedBigTrace, seedChartView, SIZES } from "./lib/seed.mjs";
 import { createDatabases, snapshotSource, startOurs, startReference } from "./lib/servers.mjs";
 import { CHROMIUM, CHROMIUM_ARGS, PAGES, buildUiInto, median, timeOnce } from "./lib/ui-bench.mjs";
 import { machine } from "./lib/report.mjs";
 
 const log = (...a) => console.error("[chart-view]", ...a);
-const opts = { steps: 1000, runs: 100, metrics: 10, reps: 3, reference: false, source: "worktree", waterfall: false, json: null, serve: false };
+const opts = { view: "chart", spans: 5000, steps: 1000, runs: 100, metrics: 10, reps: 3, reference: false, source: "worktree", waterfall: false, json: null, serve: false };
 for (const arg of process.argv.slice(2)) {
   const [k, v] = arg.replace(/^--/, "").split("=");
-  if (k === "steps" || k === "runs" || k === "metrics" || k === "reps") opts[k] = Number(v);
+  if (k === "steps" || k === "runs" || k === "metrics" || k === "reps" || k === "spans") opts[k] = Number(v);
+  else if (k === "view" && (v === "chart" || v === "trace")) opts.view = v;
   else if (k === "reference" || k === "waterfall" || k === "serve") opts[k] = true;
   else if (k === "source") opts.source = v;
   else if (k === "json") opts.json = path.resolve(v);
   else throw new Error(`unknown option ${arg}; see the top of bench/ui-chart-view.mjs`);
 }
-const size = { ...SIZES.full, viewRuns: opts.runs, viewMetrics: opts.metrics, viewSteps: opts.steps };
+const size = { ...SIZES.full, viewRuns: opts.runs, viewMetrics: opts.metrics, viewSteps: opts.steps, bigTraceSpans: opts.spans };
+const traceView = opts.view === "trace";
+const seed = (url) => (traceView ? seedBigTrace(url, size) : seedChartView(url, size));
+/** The page to time on a server, with what "shown" means there. */
+const pageOf = (server) =>
+  traceView ? PAGES[server.name].traceView(server.ctx) : { ...PAGES[server.name].chartView(server.ctx, size), ...(server.name === "ours" ? { since: "get-history-chart" } : {}) };
+const what = traceView ? `trace view, one trace of ${opts.spans} spans` : `chart view, ${opts.runs} runs × ${opts.metrics} metrics × ${opts.steps} steps`;
 const adminUrl = process.env.BENCH_PG_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "mlflow-chart-view-"));
 const sourceDir = path.join(workDir, "source");
@@ -46,8 +56,8 @@ const servers = [];
 const rows = [];
 let ok = false;
 try {
-  const [refCtx, oursCtx] = await Promise.all([opts.reference ? seedChartView(dbs.urls.ref, size) : null, seedChartView(dbs.urls.ours, size)]);
-  log(`seeded ${opts.runs} runs × ${opts.metrics} metrics × ${opts.steps} steps in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const [refCtx, oursCtx] = await Promise.all([opts.reference ? seed(dbs.urls.ref) : null, seed(dbs.urls.ours)]);
+  log(`seeded the ${what} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const ours = await startOurs({ databaseUrl: dbs.urls.ours, workDir, sourceDir });
   ours.ctx = oursCtx;
   servers.push(ours);
@@ -59,7 +69,7 @@ try {
   if (opts.serve) {
     // Keep ours up for profiling by hand: the UI can be rebuilt into <dir>/public and src/ copied
     // into <dir>/src (wrangler dev rebuilds); stopped with SIGINT/SIGTERM.
-    console.log(JSON.stringify({ url: ours.url, page: `${ours.url}${PAGES.ours.chartView(ours.ctx, size).url}`, experimentId: ours.ctx.chartViewExperimentId, sourceDir }));
+    console.log(JSON.stringify({ url: ours.url, page: `${ours.url}${pageOf(ours).url}`, ...ours.ctx, sourceDir }));
     await new Promise((resolve) => { process.once("SIGINT", resolve); process.once("SIGTERM", resolve); });
   }
   const browser = opts.serve ? null : await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -67,7 +77,7 @@ try {
     try {
       // A warm-up load each, then the measured loads alternating between the servers (the order
       // flipping every round), so that the machine's drifting load hits both alike.
-      const targets = new Map(servers.map((server) => [server, { ...PAGES[server.name].chartView(server.ctx, size), ...(server.name === "ours" ? { since: "get-history-chart" } : {}) }]));
+      const targets = new Map(servers.map((server) => [server, pageOf(server)]));
       const times = new Map(servers.map((server) => [server, { ms: [], after: [] }]));
       for (const server of servers) await timeOnce(browser, server.url, targets.get(server));
       for (let i = 0; i < opts.reps; i++) {
@@ -81,16 +91,16 @@ try {
         const { ms, after } = times.get(server);
         const row = { server: server.name, page: targets.get(server).url, medianMs: Math.round(median(ms)), samplesMs: ms, ...(after.length ? { afterResponseMedianMs: median(after), afterResponseSamplesMs: after } : {}) };
         rows.push(row);
-        log(`${server.name}: median ${row.medianMs} ms of ${ms.join(", ")}${after.length ? `; from the last chart response to drawn: ${after.join(", ")} ms` : ""}`);
+        log(`${server.name}: median ${row.medianMs} ms of ${ms.join(", ")}${after.length ? `; from the last data response to shown: ${after.join(", ")} ms` : ""}`);
       }
-      if (opts.waterfall) await waterfall(browser, ours, PAGES.ours.chartView(ours.ctx, size));
+      if (opts.waterfall) await waterfall(browser, ours, pageOf(ours));
     } finally {
       await browser.close();
     }
   }
   const load = os.loadavg().map((x) => x.toFixed(2)).join(" ");
   const [r, o] = ["reference", "ours"].map((s) => rows.find((x) => x.server === s));
-  console.log(`\nchart view, ${opts.runs} runs × ${opts.metrics} metrics × ${opts.steps} steps; ours: ${source}; load average ${load}`);
+  console.log(`\n${what}; ours: ${source}; load average ${load}`);
   for (const x of rows) console.log(`${x.server.padEnd(10)} median ${String(x.medianMs).padStart(6)} ms   samples ${x.samplesMs.join(", ")}`);
   if (r && o) console.log(`ours ${(r.medianMs / o.medianMs).toFixed(1)}x faster`);
   if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ date: new Date().toISOString(), opts, source, loadAverage: os.loadavg(), machine: machine(ROOT), rows }, null, 2));

@@ -164,3 +164,18 @@ export async function seedChartView(databaseUrl, size) {
     await client.end();
   }
 }
+
+/** Seeds only issue 16's big trace (bench/ui-chart-view.mjs --view=trace); returns its ids. */
+export async function seedBigTrace(databaseUrl, size) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("begin");
+    for (const sql of bigTraceStatements(size)) await client.query(sql);
+    await client.query("commit");
+    await client.query("analyze");
+    return await bigTraceIds(client);
+  } finally {
+    await client.end();
+  }
+}
