@@ -51,8 +51,8 @@ export const TRACE_VIEW_PAGES = {
     url: `/#/experiments/${ctx.bigTraceExperimentId}/traces?selectedEvaluationId=${ctx.bigTraceId}`,
     // The span tree's first rows and the selected span's details are on screen.
     ready: `document.querySelector('.span-row[aria-level="2"]') !== null && document.querySelector('[data-testid="span-detail"]') !== null`,
-    // From the moment the trace's JSON was fully received (the part the UI's code controls).
-    since: "traces/get",
+    // From the moment the trace's spans were fully received (the part the UI's code controls).
+    since: "get-trace-artifact",
   }),
   reference: (ctx) => ({
     url: `/#/experiments/${ctx.bigTraceExperimentId}/traces?selectedEvaluationId=${ctx.bigTraceId}`,

@@ -255,6 +255,18 @@ export function translateForStorage(input: Map<string, string>): Map<string, str
   return attrs;
 }
 
+/** The attributes whose presence can give a loaded span a type (each convention's kind key). */
+export const LOADED_TYPE_KEYS: readonly string[] = TRANSLATORS.flatMap((t) => (t.kindKey && t.kinds ? [t.kindKey] : []));
+
+/**
+ * Whether reading a stored span (its `content` text) can change it: only if it names one of the
+ * kind keys. Written as Python writes it, a key appears in the text as itself; one spelled with
+ * escapes (`\u00…`) is read to be sure.
+ */
+export function mayTranslateLoaded(content: string): boolean {
+  return content.includes("\\u00") || LOADED_TYPE_KEYS.some((key) => content.includes(key));
+}
+
 /**
  * `translate_loaded_span`: on read, a span without a type (or UNKNOWN) gets the one its
  * instrumentation's convention names. Works on stored attributes (JSON text values).

@@ -4,10 +4,13 @@
  * gives it a span type it lacked, in which case it is written again compactly.
  */
 import { pyDumps, pyLoads, type PyDict } from "../lib/python-json";
-import { translateLoadedSpanType } from "./span-translation";
+import { mayTranslateLoaded, translateLoadedSpanType } from "./span-translation";
 
 export function traceSpansFile(contents: string[]): string {
   const parts = contents.map((content) => {
+    // Most spans cannot change on reading: they go out as stored, unread (a 5,000-span trace's
+    // file is then a concatenation, not 5,000 JSON readings).
+    if (!mayTranslateLoaded(content)) return content;
     const span = pyLoads(content) as PyDict;
     const attributes = (span.get("attributes") as PyDict | undefined) ?? new Map();
     const translated = translateLoadedSpanType(attributes);

@@ -408,27 +408,30 @@ describe("GenAI views: traces, assessments, evaluations, datasets", { timeout: 3
   test("a deep link asks for its trace once, at page load, while the trace view's code is still loading", withShot("trace-prefetch", async () => {
     const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     try {
+      // As MLflow's UI reads a trace: its info and its spans file, each once.
       const asked = [];
+      const isTraceRead = (url) => url.includes("/get-trace-artifact") || new RegExp(`/traces/${big.traceId}(\\?|$)`).test(url);
       fresh.on("request", (r) => {
-        if (r.url().includes("/traces/get")) asked.push(r.url());
+        if (isTraceRead(r.url()) || r.url().includes("/traces/get")) asked.push(r.url());
       });
       await fresh.goto(`${stack.url}/#/experiments/${big.experimentId}/traces?selectedEvaluationId=${big.traceId}`);
       await fresh.locator('.span-row[aria-level="1"]').waitFor();
-      assert.equal(asked.length, 1, `one traces/get: ${asked.join(", ")}`);
-      assert.match(asked[0], new RegExp(`trace_id=${big.traceId}`));
-      const [get, chunk] = await fresh.evaluate(() => {
+      assert.equal(asked.length, 2, `info and spans, once each: ${asked.join(", ")}`);
+      assert.ok(asked.some((u) => u.includes(`/get-trace-artifact?request_id=${big.traceId}`)), asked.join(", "));
+      assert.ok(asked.some((u) => u.includes(`/traces/${big.traceId}`)), asked.join(", "));
+      const [spans, chunk] = await fresh.evaluate(() => {
         const entries = performance.getEntriesByType("resource");
-        const get = entries.find((e) => e.name.includes("/traces/get"));
+        const spans = entries.find((e) => e.name.includes("/get-trace-artifact"));
         const chunk = entries.find((e) => /\/assets\/traces-[^/]*\.js$/.test(e.name));
-        return [get?.startTime, chunk?.responseEnd];
+        return [spans?.startTime, chunk?.responseEnd];
       });
-      assert.ok(get !== undefined && chunk !== undefined, "both requests seen");
-      assert.ok(get < chunk, `traces/get started at ${get} ms, before the Traces tab's code arrived at ${chunk} ms`);
-      // Leaving and opening the trace again asks the server again (the prefetched answer is used once).
+      assert.ok(spans !== undefined && chunk !== undefined, "both requests seen");
+      assert.ok(spans < chunk, `the spans were asked for at ${spans} ms, before the Traces tab's code arrived at ${chunk} ms`);
+      // Leaving and opening the trace again asks the server again (the prefetched answers are used once).
       await fresh.goto(`${stack.url}/#/experiments/${big.experimentId}/traces`);
       await fresh.goto(`${stack.url}/#/experiments/${big.experimentId}/traces?selectedEvaluationId=${big.traceId}`);
       await fresh.locator('.span-row[aria-level="1"]').waitFor();
-      assert.equal(asked.length, 2);
+      assert.equal(asked.length, 4);
     } finally {
       await fresh.close();
     }

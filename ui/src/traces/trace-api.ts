@@ -1,10 +1,9 @@
 /**
- * Calls for traces and assessments (MLflow 3.18's v3 RPCs, `service.proto`). Spans come from
- * `traces/get`; a trace whose spans live in a `traces.json` artifact (2.x clients) is read through
- * `get-trace-artifact`, as MLflow's own UI does.
+ * Calls for traces and assessments (MLflow 3.18's v3 RPCs, `service.proto`). A trace is read as
+ * MLflow's own UI reads it: its info, and its spans through `get-trace-artifact` (trace-prefetch.ts).
  */
-import { api, api3, ApiError } from "../api";
-import { takeTraceResponse } from "./trace-prefetch";
+import { api3 } from "../api";
+import { takeTraceResponses } from "./trace-prefetch";
 import type { Assessment, RawSpan, Trace, TraceInfo } from "./trace-types";
 
 export interface TracePage {
@@ -44,18 +43,10 @@ export async function searchAllTraces(q: TraceQuery, limit: number): Promise<{ t
 }
 
 export async function getTrace(traceId: string): Promise<Trace> {
-  const res = (await takeTraceResponse(traceId)) as { trace?: { trace_info?: TraceInfo; spans?: RawSpan[] } };
-  const info = res.trace?.trace_info ?? { trace_id: traceId };
-  const spans = res.trace?.spans ?? [];
-  if (spans.length > 0 || info.tags?.["mlflow.trace.spansLocation"] === "TRACKING_STORE") return { info, spans };
-  // Spans elsewhere (an artifact): MLflow's UI reads them through get-trace-artifact.
-  try {
-    const data = await api.get<{ spans?: RawSpan[] }>("/get-trace-artifact", { request_id: traceId });
-    return { info, spans: data.spans ?? [] };
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return { info, spans };
-    throw e;
-  }
+  const answers = takeTraceResponses(traceId);
+  const [res, file] = await Promise.all([answers.info, answers.spans]);
+  const info = (res.trace?.trace_info as TraceInfo | undefined) ?? { trace_id: traceId };
+  return { info, spans: (file?.spans as RawSpan[] | undefined) ?? [] };
 }
 
 // ---- assessments (CreateAssessment, UpdateAssessment, DeleteAssessment) ----------------------

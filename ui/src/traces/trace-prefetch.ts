@@ -1,34 +1,48 @@
 /**
- * A page load that opens a trace (a deep link) asks for it at once, from the entry bundle, while
- * the trace view's code is still loading: otherwise `traces/get` would wait for those chunks, a
- * few hundred milliseconds on a cold load, before the server starts reading a trace that may hold
- * thousands of spans. The answer is handed to the first view that asks for that trace, once; any
- * later view asks the server again.
+ * How the trace view reads a trace, as MLflow's own UI does: its info (`GET /traces/{id}`) and its
+ * spans (`get-trace-artifact`, the stored span JSON, which the server sends as stored) in parallel.
+ *
+ * A page load that opens a trace (a deep link) asks for both at once, from the entry bundle, while
+ * the trace view's code is still loading: otherwise they would wait for those chunks, a few hundred
+ * milliseconds on a cold load, before the server starts reading a trace that may hold thousands of
+ * spans. The answers go to the first view that asks for that trace, once; later views ask again.
  */
-import { api3 } from "../api";
+import { api, api3, ApiError } from "../api";
 import { selectedTrace } from "./trace-links";
 
-export type TraceResponse = { trace?: { trace_info?: unknown; spans?: unknown[] } };
-
-const pending = new Map<string, Promise<TraceResponse>>();
-
-export function fetchTraceResponse(traceId: string): Promise<TraceResponse> {
-  return api3.get<TraceResponse>("/traces/get", { trace_id: traceId });
+export interface TraceResponses {
+  info: Promise<{ trace?: { trace_info?: unknown } }>;
+  /** The spans file, or null when the trace has none (404: a 2.x trace still being written). */
+  spans: Promise<{ spans?: unknown[] } | null>;
 }
 
-/** Starts `traces/get` for the trace this route selects on an experiment view, if it selects one. */
+const pending = new Map<string, TraceResponses>();
+
+export function fetchTraceResponses(traceId: string): TraceResponses {
+  return {
+    info: api3.get(`/traces/${encodeURIComponent(traceId)}`),
+    spans: api.get<{ spans?: unknown[] }>("/get-trace-artifact", { request_id: traceId }).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }),
+  };
+}
+
+/** Starts reading the trace this route selects on an experiment view, if it selects one. */
 export function prefetchSelectedTrace(segments: string[], query: URLSearchParams): void {
   const { traceId } = selectedTrace(query);
   if (!traceId || segments[0] !== "experiments" || !segments[1] || pending.has(traceId)) return;
-  const answer = fetchTraceResponse(traceId);
-  answer.catch(() => {}); // the view that takes it reports the failure; nobody may take it
-  pending.set(traceId, answer);
+  const answers = fetchTraceResponses(traceId);
+  // The view that takes them reports failures; nobody may take them.
+  answers.info.catch(() => {});
+  answers.spans.catch(() => {});
+  pending.set(traceId, answers);
 }
 
-/** The prefetched answer for `traceId` (once), or a new request. */
-export function takeTraceResponse(traceId: string): Promise<TraceResponse> {
-  const answer = pending.get(traceId);
-  if (!answer) return fetchTraceResponse(traceId);
+/** The prefetched answers for `traceId` (once), or new requests. */
+export function takeTraceResponses(traceId: string): TraceResponses {
+  const answers = pending.get(traceId);
+  if (!answers) return fetchTraceResponses(traceId);
   pending.delete(traceId);
-  return answer;
+  return answers;
 }
