@@ -149,33 +149,30 @@ export async function seed(databaseUrl, size) {
   }
 }
 
-/** Seeds only the chart view's experiment (bench/ui-chart-view.mjs); returns its id. */
-export async function seedChartView(databaseUrl, size) {
+/** Runs `statements` in one transaction, analyzes, and returns what `ids(client)` reads back. */
+async function seedOnly(databaseUrl, statements, ids) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query("begin");
-    for (const sql of chartViewStatements(size)) await client.query(sql);
+    for (const sql of statements) await client.query(sql);
     await client.query("commit");
     await client.query("analyze");
-    const { rows } = await client.query("select experiment_id::text as id from experiments where name = 'bench-chart-view'");
-    return { chartViewExperimentId: rows[0].id };
+    return await ids(client);
   } finally {
     await client.end();
   }
 }
 
+/** Seeds only the chart view's experiment (bench/ui-chart-view.mjs); returns its id. */
+export function seedChartView(databaseUrl, size) {
+  return seedOnly(databaseUrl, chartViewStatements(size), async (client) => {
+    const { rows } = await client.query("select experiment_id::text as id from experiments where name = 'bench-chart-view'");
+    return { chartViewExperimentId: rows[0].id };
+  });
+}
+
 /** Seeds only issue 16's big trace (bench/ui-chart-view.mjs --view=trace); returns its ids. */
-export async function seedBigTrace(databaseUrl, size) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query("begin");
-    for (const sql of bigTraceStatements(size)) await client.query(sql);
-    await client.query("commit");
-    await client.query("analyze");
-    return await bigTraceIds(client);
-  } finally {
-    await client.end();
-  }
+export function seedBigTrace(databaseUrl, size) {
+  return seedOnly(databaseUrl, bigTraceStatements(size), bigTraceIds);
 }
