@@ -12,7 +12,7 @@ import { MlflowError } from "../errors";
 import { tagsOf } from "../protocol/trace-info";
 import { storeFor } from "../services/artifacts";
 import { traceSpansFile } from "../services/trace-file";
-import { getTrace, getTraceInfo } from "../services/traces";
+import { getTraceWithStoredSpans } from "../services/traces";
 import { TAG } from "../services/trace-rules";
 import { route, rpcPaths } from "./route";
 
@@ -41,10 +41,11 @@ export const traceArtifactRoutes = [
     request: readTraceArtifact,
     access: (m) => onTrace("read", m.request_id),
     handle: async (m, r) => {
-      const info = await getTraceInfo(r.db, m.request_id);
+      // One statement: the info decides where the spans are, and those in the tracking store come with it.
+      const trace = await getTraceWithStoredSpans(r.db, m.request_id);
+      const info = trace.info;
       const tags = new Map(tagsOf(info));
       if (m.path === null && tags.get(TAG.spansLocation) === "TRACKING_STORE") {
-        const trace = await getTrace(r.db, m.request_id, true);
         return attachment(traceSpansFile(trace.spans.map((s) => s.content)), "traces.json");
       }
       // Spans (or the attachment) live next to the trace in the artifact store.

@@ -2,8 +2,8 @@
  * QueryTraceMetrics with MLflow 3.18's rules (`validate_query_trace_metrics_params`, then the SQL
  * store's `query_trace_metrics` and `query_metrics`): which metrics, aggregations and dimensions
  * each view accepts, and in which order requests are refused. Aggregating is Postgres' job
- * (src/db/trace-metrics.ts), in one statement. MLflow does not page this RPC (its page_token is a
- * TODO), so neither do we: max_results caps the points and no next_page_token is ever sent.
+ * (src/db/trace-metrics.ts), in one statement. MLflow does not page this RPC (its page_token is
+ * accepted and unused), so neither do we: max_results caps the points and no next_page_token is ever sent.
  */
 import type { Db } from "../db/client";
 import { queryMetricRows, type MetricsQuery } from "../db/trace-metrics";

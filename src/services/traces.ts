@@ -22,6 +22,13 @@ export async function getTraceInfo(db: Db, traceId: string) {
   return row;
 }
 
+/** A trace's info with whatever spans it has stored, in one statement (`get-trace-artifact`). */
+export async function getTraceWithStoredSpans(db: Db, traceId: string): Promise<TraceWithSpans> {
+  const [trace] = await findTracesWithSpans(db, [traceId]);
+  if (!trace) throw MlflowError.notFound(`Trace with ID '${traceId}' not found.`);
+  return trace;
+}
+
 const spansLocationOf = (t: TraceWithSpans) => tagsOf(t.info).find(([k]) => k === TAG.spansLocation)?.[1];
 
 /** Spans as readers get them, or null while fewer are stored than the trace's size stats announce. */
