@@ -37,6 +37,13 @@ export interface DatabaseConfig {
 }
 
 /**
+ * Settings every statement runs with, on either transport (besides its statement_timeout): JIT
+ * off, because each statement answers one interactive request and compiling it costs more than
+ * it saves (see transport-http.ts).
+ */
+export const SESSION_SETTINGS = { jit: "off" } as const;
+
+/**
  * 15 s: far inside what a Worker may spend (30 s of CPU by default, and the official client waits
  * 120 s), yet longer than any statement we send takes on a healthy database (searches over 10,000
  * runs answer in under 3 s under 20 clients on a busy 2-core machine; see README, Performance).

@@ -9,7 +9,7 @@ import { Client } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import { withDeadline } from "../lib/deadline";
 import type { Db } from "./client";
-import type { DatabaseConfig } from "./config";
+import { SESSION_SETTINGS, type DatabaseConfig } from "./config";
 import { DATABASE_DEADLINE, DatabaseUnreachable } from "./failures";
 
 /** The driver's socket shim, whose per-connection settings override the global `neonConfig`. */
@@ -63,9 +63,9 @@ export interface WsSession {
 }
 
 export function openWsSession(config: DatabaseConfig): WsSession {
-  // Postgres's statement_timeout for the whole session, as a `-c` option of the startup message:
+  // Postgres's statement_timeout (and SESSION_SETTINGS) for the whole session, as `-c` options of the startup message:
   // Neon's proxy forwards `options` to the database, but not other startup parameters.
-  const client = new Client({ connectionString: config.url, options: `-c statement_timeout=${config.statementTimeoutMs}` });
+  const client = new Client({ connectionString: config.url, options: `-c statement_timeout=${config.statementTimeoutMs} -c jit=${SESSION_SETTINGS.jit}` });
   // A connection that breaks after its request was answered needs no further handling.
   client.on("error", () => {});
   const socket = client.neonConfig as unknown as NeonSocket;

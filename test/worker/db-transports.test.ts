@@ -135,16 +135,19 @@ describe("database transports", () => {
     }
   });
 
-  it("give every statement Postgres's statement_timeout, a second inside the Worker's deadline", async () => {
+  it("give every statement Postgres's statement_timeout, a second inside the Worker's deadline, and JIT off", async () => {
     for (const transport of ["http", "ws"] as const) {
       const bindingsWith = { ...bindings, DB_TRANSPORT: transport, DB_TIMEOUT_MS: "7000" };
       const s = openDatabase(loadConfig(bindingsWith));
       try {
-        const { rows } = await s.db.execute(sql`select current_setting('statement_timeout') as timeout, version() like '%emscripten%' as pglite`);
+        const { rows } = await s.db.execute(
+          sql`select current_setting('statement_timeout') as timeout, current_setting('jit') as jit, version() like '%emscripten%' as pglite`,
+        );
         // PGlite's socket server ignores the startup message's options, so over the WebSocket it
         // keeps its default; Postgres, and Neon's proxy in front of it, apply them.
-        const expected = transport === "ws" && rows[0]!.pglite ? "0" : "6s";
-        expect(rows[0]!.timeout, transport).toBe(expected);
+        const ignoresOptions = transport === "ws" && rows[0]!.pglite;
+        expect(rows[0]!.timeout, transport).toBe(ignoresOptions ? "0" : "6s");
+        if (!ignoresOptions) expect(rows[0]!.jit, transport).toBe("off");
       } finally {
         await s.close();
       }

@@ -68,6 +68,13 @@ describe("get-history-chart", () => {
     // a step window
     const window = (await chart({ run_ids: [a], metric_keys: ["loss"], max_points: 1000, start_step: 10, end_step: 19 })).body.series[0] as Series;
     expect(window.steps).toEqual(Array.from({ length: 10 }, (_, i) => 10 + i));
+    // a step logged twice at the same time: both points, the greater value last, so that a chart
+    // drawing one value per step shows the one MLflow calls the latest
+    const twice = await newRun(exp);
+    const same = [{ key: "t", value: 5, timestamp: 7, step: 1 }, { key: "t", value: 9, timestamp: 7, step: 1 }, { key: "t", value: -1, timestamp: 7, step: 1 }, { key: "t", value: 0, timestamp: 3, step: 0 }];
+    expect((await api.post("/runs/log-batch", { run_id: twice, metrics: same })).status).toBe(200);
+    const dup = (await chart({ run_ids: [twice], metric_keys: ["t"], max_points: 10 })).body.series[0] as Series;
+    expect([dup.steps, valuesOf(dup)]).toEqual([[0, 1, 1, 1], [0, -1, 5, 9]]);
     const thinWindow = (await chart({ run_ids: [a], metric_keys: ["loss"], max_points: 4, start_step: 10, end_step: 29 })).body.series[0] as Series;
     expect(thinWindow.steps[0]).toBe(10);
     expect(thinWindow.steps.at(-1)).toBe(29);

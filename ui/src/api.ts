@@ -94,9 +94,41 @@ async function once<T>(method: string, url: string, path: string, body: unknown,
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function request<T>(method: string, path: string, init: { query?: Query | undefined; body?: unknown; prefix?: string; plainJson?: boolean }): Promise<T> {
+type RequestOptions = { query?: Query | undefined; body?: unknown; prefix?: string; plainJson?: boolean };
+
+/**
+ * Reads asked for ahead of the code that will ask for them (a page load's first reads, started
+ * by the entry bundle while the page's own code is still loading), each handed to the first
+ * identical request within EARLY_TTL_MS, once. Only reads: a write is never sent before a page
+ * decides to send it.
+ */
+const early = new Map<string, { answer: Promise<unknown>; at: number }>();
+const EARLY_TTL_MS = 10_000;
+
+const onlyReads = (method: string, path: string) => method === "GET" || (method === "POST" && READ_ONLY_POST.test(path));
+const requestKey = (method: string, url: string, init: RequestOptions) =>
+  `${method} ${url}${init.plainJson ? " plain" : ""}${init.body === undefined ? "" : ` ${JSON.stringify(init.body)}`}`;
+
+/** Starts a read now; the first identical request made within 10 s gets its answer. */
+export function prefetch(method: "GET" | "POST", path: string, init: RequestOptions = {}): void {
+  if (!onlyReads(method, path)) throw new Error(`${method} ${path} is not a read`);
+  const key = requestKey(method, (init.prefix ?? PREFIX) + path + queryString(init.query), init);
+  for (const [k, e] of early) if (Date.now() - e.at >= EARLY_TTL_MS) early.delete(k);
+  if (early.has(key)) return;
+  const answer = request(method, path, init);
+  answer.catch(() => undefined); // the page that takes it reports a failure
+  early.set(key, { answer, at: Date.now() });
+}
+
+async function request<T>(method: string, path: string, init: RequestOptions): Promise<T> {
   const url = (init.prefix ?? PREFIX) + path + queryString(init.query);
-  const canRetry = method === "GET" || (method === "POST" && READ_ONLY_POST.test(path));
+  const key = requestKey(method, url, init);
+  const ahead = early.get(key);
+  if (ahead) {
+    early.delete(key);
+    if (Date.now() - ahead.at < EARLY_TTL_MS) return ahead.answer as Promise<T>;
+  }
+  const canRetry = onlyReads(method, path);
   for (let attempt = 1; ; attempt++) {
     try {
       return await once<T>(method, url, path, init.body, init.plainJson);

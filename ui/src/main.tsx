@@ -6,6 +6,7 @@ import { embedded } from "./embedded";
 import { ExperimentsPage } from "./pages/experiments/index";
 import { route } from "./router";
 import { cycleTheme, theme } from "./theme";
+import { prefetchRunsPage } from "./runs-search";
 import { prefetchSelectedTrace } from "./traces/trace-prefetch";
 import "./styles.css";
 
@@ -39,6 +40,20 @@ export function parseIdList(value: string | null): string[] {
   return v.split(",").filter(Boolean);
 }
 
+/** Experiment tabs with pages of their own; any other third segment opens the runs page. */
+const EXPERIMENT_TABS = new Set(["models", "traces", "datasets", "evaluation-runs"]);
+
+/** The experiments whose runs page (table or chart view) a route opens, or null for any other page. */
+function runsPageExperiments(s: string[], query: URLSearchParams): string[] | null {
+  const [first, second, third, fourth] = s;
+  if (first === "compare-experiments") return parseIdList(query.get("experiments"));
+  if ((first && first !== "experiments") || !second) return null;
+  if ((third === "runs" && fourth) || (third && EXPERIMENT_TABS.has(third))) return null;
+  // MLflow's older links open traces on the runs view (`?compareRunsMode=TRACES&selectedEvaluationId=…`).
+  if (!third && (query.get("compareRunsMode") === "TRACES" || TRACE_SELECTORS.some((k) => query.has(k)))) return null;
+  return [second];
+}
+
 /** Framed on the notebook renderer path by another origin: a trace view, or a link out. */
 function embeddedAllows(s: string[], query: URLSearchParams): boolean {
   if (s[0] === "static-files") return true;
@@ -59,19 +74,17 @@ function Page() {
       </div>
     );
   }
+  const runsOf = runsPageExperiments(s, query);
+  if (runsOf) return <RunsPage experimentIds={runsOf} />;
   if (!first || first === "experiments") {
     if (!second) return <ExperimentsPage />;
     if (third === "runs" && fourth) return <RunPage experimentId={second} runId={fourth} tab={s[4] ?? "overview"} rest={s.slice(5)} />;
     if (third === "models" && fourth) return <LoggedModelPage experimentId={second} modelId={fourth} tab={s[4] ?? "overview"} rest={s.slice(5)} />;
     if (third === "models") return <LoggedModelsTab experimentId={second} />;
-    if (third === "traces") return <TracesTab experimentId={second} />;
     if (third === "datasets") return <DatasetsTab experimentId={second} />;
     if (third === "evaluation-runs") return <EvaluationRunsPage experimentId={second} />;
-    // MLflow's older links open traces on the runs view (`?compareRunsMode=TRACES&selectedEvaluationId=…`).
-    if (!third && (query.get("compareRunsMode") === "TRACES" || TRACE_SELECTORS.some((k) => query.has(k)))) return <TracesTab experimentId={second} />;
-    return <RunsPage experimentIds={[second]} />;
+    return <TracesTab experimentId={second} />;
   }
-  if (first === "compare-experiments") return <RunsPage experimentIds={parseIdList(query.get("experiments"))} />;
   if (first === "runs" && second) return <RunRedirect runId={second} />;
   // MLflow's full-page metric plot (/metric/...?runs=[..]) opens our compare view of those runs.
   if (first === "compare-runs" || first === "metric") return <ComparePage />;
@@ -132,6 +145,12 @@ function App() {
   );
 }
 
-// A deep link to a trace: its spans start loading now, beside the trace view's code.
+// A deep link to a trace: its spans start loading now, beside the trace view's code. A runs page:
+// its first reads, and a chart view's code, which asks for the histories once the runs are known.
 prefetchSelectedTrace(route.value.segments, route.value.query);
+const runsPage = runsPageExperiments(route.value.segments, route.value.query);
+if (runsPage && !embedded) {
+  prefetchRunsPage(runsPage, route.value.query);
+  if (route.value.query.get("mode") === "chart") void import("./components/chart-view").catch(() => undefined);
+}
 render(<App />, document.getElementById("app")!);

@@ -218,15 +218,6 @@ export function runsToCsv(runs: Run[], columns: Column[]): string {
 }
 
 /** "Created within" choices: appended to the filter as attributes.start_time >= <ms>. */
-export const TIME_WINDOWS: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "1y": 365 * 86_400_000 };
-
-export function withTimeWindow(filter: string, since: string | null, now = Date.now()): string {
-  const ms = since ? TIME_WINDOWS[since] : undefined;
-  if (!ms) return filter;
-  const clause = `attributes.start_time >= ${now - ms}`;
-  return filter ? `${filter} AND ${clause}` : clause;
-}
-
 /** Group-by keys: `p:<param>`, `t:<tag>` or `d:` (dataset). */
 export function groupValue(run: Run, groupBy: string): string {
   const key = groupBy.slice(2);

@@ -120,7 +120,7 @@ export function MetricCard({ keys, runs, settings, version, kind, controls, titl
         {controls}
       </div>
       <ErrorBox error={error} title="Could not load metric history." />
-      {!data && !error && <Spinner />}
+      {!data && !error && <Spinner still />}
       {empty && <p class="muted">No history.</p>}
       {data && !empty && drawAs === "bar" && <BarChart bars={bars} />}
       {data && !empty && drawAs === "line" && (

@@ -19,23 +19,18 @@ import {
   flattenTree,
   groupRuns,
   runsToCsv,
-  TIME_WINDOWS,
   type Aggregate,
   type Column,
 } from "../../runs-model";
+import { DEFAULT_ORDER, runsQueryFrom, TIME_WINDOWS } from "../../runs-search";
 import { ExperimentHeader, useExperiments } from "./header";
 import { useColumnKeys, useLoggedModelNames, useRuns } from "./use-runs";
 
 const ChartView = lazy(() => import("../../components/chart-view"));
 
-export const DEFAULT_ORDER = "attributes.start_time DESC";
-
 export default function RunsPage({ experimentIds }: { experimentIds: string[] }) {
   const q = route.value.query;
-  const filter = q.get("filter") ?? "";
-  const order = q.get("order") ?? DEFAULT_ORDER;
-  const deleted = q.get("view") === "deleted";
-  const since = q.get("since");
+  const { filter, order, deleted, since } = runsQueryFrom(q, experimentIds);
   const mode = q.get("mode") === "chart" ? "chart" : "table";
   const groupBy = q.get("group") ?? "";
   const agg = (["min", "max"].includes(q.get("agg") ?? "") ? q.get("agg") : "avg") as Aggregate;

@@ -5,25 +5,15 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../../api";
-import { discoverKeys, loggedModelNames, modelsBySourceRun, withTimeWindow } from "../../runs-model";
+import { discoverKeys, loggedModelNames, modelsBySourceRun } from "../../runs-model";
+import { FIRST_PAGE, loggedModelsSearchBody, searchRunsBody, type RunsQuery } from "../../runs-search";
 import type { LoggedModel, Run } from "../../types";
 
-/** A small first page paints rows sooner; later pages are larger to cut round trips while scrolling. */
-export const FIRST_PAGE = 200;
-const NEXT_PAGE = 1000;
 const AUTO_REFRESH_MS = 30_000;
 
 interface SearchRunsResponse {
   runs?: Run[];
   next_page_token?: string;
-}
-
-export interface RunsQuery {
-  experimentIds: string[];
-  filter: string;
-  order: string;
-  deleted: boolean;
-  since: string | null;
 }
 
 export function useRuns(q: RunsQuery) {
@@ -40,14 +30,7 @@ export function useRuns(q: RunsQuery) {
     setLoading(true);
     if (!pageToken) setError(undefined);
     try {
-      const res = await api.post<SearchRunsResponse>("/runs/search", {
-        experiment_ids: q.experimentIds,
-        filter: withTimeWindow(q.filter, q.since) || undefined,
-        run_view_type: q.deleted ? "DELETED_ONLY" : "ACTIVE_ONLY",
-        max_results: pageToken ? NEXT_PAGE : FIRST_PAGE,
-        order_by: [q.order],
-        page_token: pageToken,
-      });
+      const res = await api.post<SearchRunsResponse>("/runs/search", searchRunsBody(q, pageToken));
       if (gen !== generation.current) return;
       setRuns((prev) => (pageToken ? [...prev, ...(res.runs ?? [])] : res.runs ?? []));
       setToken(res.next_page_token || undefined);
@@ -108,7 +91,7 @@ export function useLoggedModelNames(experimentIds: string[]): number {
   useEffect(() => {
     let live = true;
     api
-      .post<{ models?: LoggedModel[] }>("/logged-models/search", { experiment_ids: experimentIds, max_results: 1000 })
+      .post<{ models?: LoggedModel[] }>("/logged-models/search", loggedModelsSearchBody(experimentIds))
       .then((res) => {
         if (!live) return;
         for (const m of res.models ?? []) {
