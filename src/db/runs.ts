@@ -229,7 +229,56 @@ export interface BatchOutcome {
  * Nothing acknowledged is ever silently discarded.
  */
 export function writeBatch(db: Db, runId: string, b: Batch): Promise<BatchOutcome> {
+  if (b.params.length === 0 && b.tags.length === 0) return writeMetricsOnly(db, runId, b.metrics);
   return retryOnUniqueRace(() => writeBatchOnce(db, runId, b));
+}
+
+/**
+ * The metric CTEs of a write (`batch_metrics`, `new_metrics`, `newest`, `latest`), gated by an
+ * `ok` CTE the statement defines: exact duplicates are ignored, and latest_metrics only moves
+ * forward in (step, timestamp, value) order, as in MLflow.
+ */
+function metricCtes(runId: string, metrics: BatchMetric[]): SQL {
+  return sql`
+    batch_metrics as (
+      select k as key, v as value, ts, st as step, nan as is_nan
+      from unnest(${arrayParam(metrics.map((m) => m.key), "varchar")}, ${arrayParam(metrics.map((m) => m.value), "float8")},
+                  ${arrayParam(metrics.map((m) => m.timestamp), "bigint")}, ${arrayParam(metrics.map((m) => m.step), "bigint")},
+                  ${arrayParam(metrics.map((m) => m.isNan), "boolean")}) as t(k, v, ts, st, nan)
+    ),
+    new_metrics as (
+      insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
+      select key, value, ts, ${runId}, step, is_nan from batch_metrics where exists (select 1 from ok)
+      on conflict do nothing
+      returning 1
+    ),
+    newest as (
+      select distinct on (key) key, value, ts, step, is_nan from batch_metrics
+      order by key, step desc, ts desc, value desc
+    ),
+    latest as (
+      insert into latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
+      select key, value, ts, step, is_nan, ${runId} from newest where exists (select 1 from ok)
+      on conflict (key, run_uuid) do update
+        set value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan
+        where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
+      returning 1
+    )`;
+}
+
+/**
+ * Metrics alone (log-metric, and the clients' metric-only log-batch calls): the same writes as
+ * writeBatchOnce without its param and tag CTEs, which Postgres would plan on every request for
+ * nothing (planning the whole batch statement took about twice as long as this one). No param is
+ * written, so there is no unique race to retry.
+ */
+async function writeMetricsOnly(db: Db, runId: string, metrics: BatchMetric[]): Promise<BatchOutcome> {
+  const result = await db.execute<{ stage: string | null }>(sql`
+    with run as (select lifecycle_stage from runs where run_uuid = ${runId}),
+    ok as (select 1 from run where lifecycle_stage = 'active'),
+    ${metricCtes(runId, metrics)}
+    select (select lifecycle_stage from run) as stage, (select count(*) from new_metrics) + (select count(*) from latest) as written`);
+  return { stage: result.rows[0]?.stage ?? undefined, conflicts: [] };
 }
 
 async function writeBatchOnce(db: Db, runId: string, b: Batch): Promise<BatchOutcome> {
@@ -263,30 +312,7 @@ async function writeBatchOnce(db: Db, runId: string, b: Batch): Promise<BatchOut
       where run_uuid = ${runId} and ${runName}::varchar is not null and exists (select 1 from ok)
       returning 1
     ),
-    batch_metrics as (
-      select k as key, v as value, ts, st as step, nan as is_nan
-      from unnest(${arrayParam(b.metrics.map((m) => m.key), "varchar")}, ${arrayParam(b.metrics.map((m) => m.value), "float8")},
-                  ${arrayParam(b.metrics.map((m) => m.timestamp), "bigint")}, ${arrayParam(b.metrics.map((m) => m.step), "bigint")},
-                  ${arrayParam(b.metrics.map((m) => m.isNan), "boolean")}) as t(k, v, ts, st, nan)
-    ),
-    new_metrics as (
-      insert into metrics (key, value, timestamp, run_uuid, step, is_nan)
-      select key, value, ts, ${runId}, step, is_nan from batch_metrics where exists (select 1 from ok)
-      on conflict do nothing
-      returning 1
-    ),
-    newest as (
-      select distinct on (key) key, value, ts, step, is_nan from batch_metrics
-      order by key, step desc, ts desc, value desc
-    ),
-    latest as (
-      insert into latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
-      select key, value, ts, step, is_nan, ${runId} from newest where exists (select 1 from ok)
-      on conflict (key, run_uuid) do update
-        set value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan
-        where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
-      returning 1
-    )
+    ${metricCtes(runId, b.metrics)}
     select (select lifecycle_stage from run) as stage,
            (select json_agg(json_build_object('key', key, 'old_value', old_value, 'new_value', new_value)) from conflicts) as conflicts,
            (select count(*) from new_params) + (select count(*) from new_tags) + (select count(*) from renamed)
