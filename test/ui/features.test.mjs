@@ -364,6 +364,35 @@ describe("issue 18: daily MLflow use and the reviewer's bugs", { timeout: 200_00
     await shot("chart-view");
   }));
 
+  test("a link to the chart view reads its experiment, runs and logged models once each, asked for before the page's code arrives", withShot("chart-view-prefetch", async () => {
+    const fresh = await page.context().newPage();
+    try {
+      const asked = [];
+      const first = ["/experiments/get", "/runs/search", "/logged-models/search"];
+      fresh.on("request", (r) => {
+        const hit = first.find((p) => r.url().includes(p));
+        if (hit) asked.push(hit);
+      });
+      await fresh.goto(`${stack.url}/#/experiments/${feat.experimentId}?mode=chart`);
+      await fresh.locator('.chart-card[data-metric="loss"] canvas').first().waitFor();
+      assert.deepEqual(asked.sort(), [...first].sort(), "each first read once: the page took the early answers");
+      const [search, chunk] = await fresh.evaluate(() => {
+        const entries = performance.getEntriesByType("resource");
+        return [entries.find((e) => e.name.includes("/runs/search"))?.startTime, entries.find((e) => /\/assets\/runs-[^/]*\.js$/.test(e.name))?.responseEnd];
+      });
+      assert.ok(search !== undefined && chunk !== undefined, "both seen");
+      assert.ok(search < chunk, `runs/search asked for at ${search} ms, before the runs page's code arrived at ${chunk} ms`);
+      // A time window makes the first search depend on the clock: the page asks for it itself, once.
+      await fresh.goto("about:blank");
+      asked.length = 0;
+      await fresh.goto(`${stack.url}/#/experiments/${feat.experimentId}?since=1y`);
+      await fresh.locator("[data-run-id]").first().waitFor();
+      assert.equal(asked.filter((p) => p === "/runs/search").length, 1, asked.join(", "));
+    } finally {
+      await fresh.close();
+    }
+  }));
+
   // ---- runs table ----
 
   test("runs table: Dataset and Models columns, keyboard sort menu, group by, filter autocomplete and help", withShot("runs-table-tools", async () => {
