@@ -122,11 +122,13 @@ export function prefetch(method: "GET" | "POST", path: string, init: RequestOpti
 
 async function request<T>(method: string, path: string, init: RequestOptions): Promise<T> {
   const url = (init.prefix ?? PREFIX) + path + queryString(init.query);
-  const key = requestKey(method, url, init);
-  const ahead = early.get(key);
-  if (ahead) {
-    early.delete(key);
-    if (Date.now() - ahead.at < EARLY_TTL_MS) return ahead.answer as Promise<T>;
+  if (early.size > 0) {
+    const key = requestKey(method, url, init);
+    const ahead = early.get(key);
+    if (ahead) {
+      early.delete(key);
+      if (Date.now() - ahead.at < EARLY_TTL_MS) return ahead.answer as Promise<T>;
+    }
   }
   const canRetry = onlyReads(method, path);
   for (let attempt = 1; ; attempt++) {

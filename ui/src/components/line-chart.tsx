@@ -75,6 +75,9 @@ export function LineChart({ series, axis, log, height = 240, onZoom, zoomData, o
         ...series.map((s) => ({ label: s.label, stroke: s.color, width: series.length > 10 ? 1 : 1.5, spanGaps: true, points: { show: fewPoints, size: 5 } })),
       ],
       cursor: {
+        // uPlot's per-series cursor dots: one element per line, moved on every pointer move; with
+        // many lines the tooltip names the nearest one instead (100 runs × 10 cards: 1,000 elements).
+        points: { show: series.length <= 10 },
         drag: { x: true, y: false },
         focus: { prox: 24 },
         bind: {
