@@ -21,7 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { migrate } from "../../scripts/lib/migrate-core.mjs";
-import { localWorkerVars, recreateDatabase, startDatabaseStandIns, startS3, startWrangler } from "../../scripts/lib/stack.mjs";
+import { dropDatabase, localWorkerVars, recreateDatabase, startDatabaseStandIns, startS3, startWrangler } from "../../scripts/lib/stack.mjs";
 import { freePort } from "../../scripts/lib/ports.mjs";
 
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgres://postgres:postgres@127.0.0.1:5432";
@@ -103,11 +103,16 @@ async function main() {
     },
   });
   const access = await startAccess({ port: accessPort, upstream: server.url, audience, serviceToken });
-  const stop = () => {
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     access.stop();
     server.stop();
     s3.stop();
     standIns.stop();
+    // Each run makes a database named after its port: leave none behind (they piled up before).
+    await dropDatabase(POSTGRES, DB_NAME).catch((e) => console.error(`could not drop ${DB_NAME}: ${e.message}`));
     process.exit(0);
   };
   process.on("SIGTERM", stop);
