@@ -81,6 +81,89 @@ describe("get-history-chart", () => {
     expect(thinWindow.steps.length).toBeLessThanOrEqual(4);
   });
 
+  it("thins exactly as a plain model of the rule does, on random histories (NaN, ±Infinity, negative steps, windows)", async () => {
+    // The rule, written the obvious way: whole when it fits; else (maxPoints - 2) / 2 equal step
+    // buckets, each keeping its smallest and largest (value, step, timestamp) among non-NaN points,
+    // plus the first and last point by (step, timestamp); the points in (step, timestamp, value) order.
+    type P = { step: number; ts: number; value: number };
+    const model = (points: P[], maxPoints: number, window?: [number, number]): P[] => {
+      const pts = points.filter((p) => !window || (p.step >= window[0] && p.step <= window[1]));
+      if (pts.length === 0) return [];
+      const cmp = (a: P, b: P) => a.step - b.step || a.ts - b.ts || (Number.isNaN(a.value) ? 1 : Number.isNaN(b.value) ? -1 : a.value - b.value);
+      if (pts.length <= maxPoints) return [...pts].sort(cmp);
+      const buckets = Math.max(1, Math.floor((maxPoints - 2) / 2));
+      const lo = Math.min(...pts.map((p) => p.step));
+      const hi = Math.max(...pts.map((p) => p.step));
+      const byValue = (a: P, b: P) => a.value - b.value || a.step - b.step || a.ts - b.ts;
+      const kept = new Map<string, P>();
+      const keep = (p: P) => kept.set(`${p.step}/${p.ts}/${p.value}`, p);
+      const groups = new Map<number, P[]>();
+      for (const p of pts) {
+        if (Number.isNaN(p.value)) continue;
+        const b = Math.floor(((p.step - lo) * buckets) / (hi - lo + 1));
+        groups.set(b, [...(groups.get(b) ?? []), p]);
+      }
+      for (const g of groups.values()) {
+        const sorted = [...g].sort(byValue);
+        keep(sorted[0]!);
+        keep(sorted.at(-1)!);
+      }
+      const ordered = [...pts].sort((a, b) => a.step - b.step || a.ts - b.ts);
+      keep(ordered[0]!);
+      keep(ordered.at(-1)!);
+      return [...kept.values()].sort(cmp);
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const exp = await newExperiment();
+    const histories: { run: string; key: string; points: P[] }[] = [];
+    for (let r = 0; r < 4; r++) {
+      const run = await newRun(exp);
+      for (const key of ["a", "b"]) {
+        const n = Math.floor(random() * 260);
+        const points: P[] = [];
+        const seen = new Set<string>();
+        for (let i = 0; i < n; i++) {
+          // (step, timestamp) pairs unique, so that "first" and "last" are one point each
+          const step = key === "b" ? i * 3 - 40 : Math.floor(random() * n);
+          const ts = 1_000 + Math.floor(random() * 1_000);
+          if (seen.has(`${step}/${ts}`)) continue;
+          seen.add(`${step}/${ts}`);
+          const u = random();
+          // ±Infinity are stored as ±Number.MAX_VALUE, as MLflow does
+          const value = u < 0.04 ? NaN : u < 0.06 ? Number.MAX_VALUE : u < 0.08 ? -Number.MAX_VALUE : Math.round(random() * 40) / 8;
+          points.push({ step, ts, value });
+        }
+        const wire = (v: number) => (Number.isNaN(v) ? "NaN" : v === Number.MAX_VALUE ? "Infinity" : v === -Number.MAX_VALUE ? "-Infinity" : v);
+        for (let i = 0; i < points.length; i += 500) {
+          const metrics = points.slice(i, i + 500).map((p) => ({ key, value: wire(p.value), timestamp: p.ts, step: p.step }));
+          expect((await api.post("/runs/log-batch", { run_id: run, metrics })).status).toBe(200);
+        }
+        histories.push({ run, key, points });
+      }
+    }
+    const runs = [...new Set(histories.map((h) => h.run))];
+    for (const maxPoints of [2, 4, 11, 50, 250]) {
+      for (const window of [undefined, [-10, 120] as [number, number]]) {
+        const res = await chart({ run_ids: runs, metric_keys: ["a", "b"], max_points: maxPoints, timestamps: true, ...(window ? { start_step: window[0], end_step: window[1] } : {}) });
+        expect(res.status).toBe(200);
+        const got = res.body.series as Series[];
+        for (const h of histories) {
+          const want = model(h.points, maxPoints, window);
+          const s = got.find((x) => x.run_id === h.run && x.key === h.key);
+          const label = `${h.key} of a run with ${h.points.length} points, max_points ${maxPoints}, window ${window ?? "none"}`;
+          if (want.length === 0) {
+            expect(s, label).toBeUndefined();
+            continue;
+          }
+          expect(s, label).toBeDefined();
+          const values = valuesOf(s!);
+          expect(s!.steps.map((step, i) => ({ step, ts: s!.timestamps![i], value: values[i] })), label).toEqual(want);
+        }
+      }
+    }
+  });
+
   it("refuses requests without runs or keys, and out-of-range limits", async () => {
     const run = await newRun();
     for (const query of [
