@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { migrate } from "./lib/migrate-core.mjs";
 import { freePort } from "./lib/ports.mjs";
-import { LOCAL_S3, dropDatabase, localWorkerVars, log, recreateDatabase, startDatabaseStandIns, startS3, startWrangler } from "./lib/stack.mjs";
+import { LOCAL_S3, beforeSignalExit, dropDatabase, localWorkerVars, log, recreateDatabase, startDatabaseStandIns, startS3, startWrangler } from "./lib/stack.mjs";
 
 // Free ports unless given, so concurrent stacks on one machine never collide (ports derived from the
 // process id did, with other processes' outgoing connections in the ephemeral range).
@@ -28,6 +28,8 @@ async function main() {
   if (sep < 0 || command.length === 0) throw new Error("usage: with-stack.mjs -- <command> [args...]");
 
   const databaseUrl = await recreateDatabase(POSTGRES, DB_NAME);
+  // Stopped by a signal (a cancelled CI job, Ctrl-C): the database goes too.
+  if (!process.env.E2E_KEEP_DB) beforeSignalExit(() => dropDatabase(POSTGRES, DB_NAME));
   await migrate(databaseUrl, { log: () => {} });
   const s3Dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-mlflow-s3-"));
   const s3 = await startS3({ port: PORTS.s3, dir: s3Dir, link: true });

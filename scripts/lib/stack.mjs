@@ -36,12 +36,32 @@ export async function waitFor(what, check, timeoutMs = 60_000) {
 }
 
 let signalsHandled = false;
+/** Set when a signal ends us: children then exit on the same signal, which is no news. */
+let endingOnSignal = false;
+const beforeExit = [];
+const CLEANUP_WAIT_MS = 5_000;
+
+/**
+ * Async work to finish (a few seconds at most) when a signal ends the process, before the `exit`
+ * hooks run, e.g. dropping a test database; an `exit` hook cannot wait for it.
+ */
+export function beforeSignalExit(cleanup) {
+  beforeExit.push(cleanup);
+  exitOnSignals();
+}
+
 /** Turns SIGINT/SIGTERM into a normal exit, so the `exit` hooks below stop every child we started. */
 function exitOnSignals() {
   if (signalsHandled) return;
   signalsHandled = true;
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-    process.once(signal, () => process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1)));
+    process.once(signal, async () => {
+      endingOnSignal = true;
+      const code = 128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1);
+      const cleanups = Promise.allSettled(beforeExit.map((cleanup) => cleanup()));
+      await Promise.race([cleanups, new Promise((resolve) => setTimeout(resolve, CLEANUP_WAIT_MS).unref())]);
+      process.exit(code);
+    });
   }
 }
 
@@ -55,7 +75,7 @@ function spawnNode(args, { env = {}, name, quiet = false } = {}) {
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
   child.on("exit", (code, signal) => {
-    if (code && !child.killedByUs) log(`${name} exited with ${code ?? signal}${stderr ? `:\n${stderr}` : ""}`);
+    if (code && !child.killedByUs && !endingOnSignal) log(`${name} exited with ${code ?? signal}${stderr ? `:\n${stderr}` : ""}`);
   });
   const stop = () => {
     child.killedByUs = true;

@@ -21,7 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { migrate } from "../../scripts/lib/migrate-core.mjs";
-import { dropDatabase, localWorkerVars, recreateDatabase, startDatabaseStandIns, startS3, startWrangler } from "../../scripts/lib/stack.mjs";
+import { beforeSignalExit, dropDatabase, localWorkerVars, recreateDatabase, startDatabaseStandIns, startS3, startWrangler } from "../../scripts/lib/stack.mjs";
 import { freePort } from "../../scripts/lib/ports.mjs";
 
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgres://postgres:postgres@127.0.0.1:5432";
@@ -103,20 +103,19 @@ async function main() {
     },
   });
   const access = await startAccess({ port: accessPort, upstream: server.url, audience, serviceToken });
-  let stopping = false;
+  // Each run makes a database named after its port: leave none behind (they piled up before).
+  const dropOurs = () => dropDatabase(POSTGRES, DB_NAME).catch((e) => console.error(`could not drop ${DB_NAME}: ${e.message}`));
+  // The test stops us with SIGTERM: the stack's signal handling drops the database, then exits,
+  // which stops wrangler and the other children.
+  beforeSignalExit(dropOurs);
   const stop = async () => {
-    if (stopping) return;
-    stopping = true;
     access.stop();
     server.stop();
     s3.stop();
     standIns.stop();
-    // Each run makes a database named after its port: leave none behind (they piled up before).
-    await dropDatabase(POSTGRES, DB_NAME).catch((e) => console.error(`could not drop ${DB_NAME}: ${e.message}`));
+    await dropOurs();
     process.exit(0);
   };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
   process.stdin.on("end", stop);
   process.stdin.resume();
   console.log(`READY ${JSON.stringify({ url: server.url, accessUrl: access.url, admin, serviceToken, databaseUrl })}`);
