@@ -126,7 +126,7 @@ export async function chartSeriesJson(
             -- a long one: each bucket's extremes (one point when they are the same) …
             select e.x from (
               select min(a) filter (where not nan) as mn, max(a) filter (where not nan) as mx
-              from (select array[m.value, m.step, m.timestamp] as a, m.is_nan as nan,
+              from (select ${point} as a, m.is_nan as nan,
                            floor((m.step - s.lo)::float8 * ${buckets} / (s.hi - s.lo + 1)) as bucket
                     from metrics m where s.thin and ${mine} ${range} offset 0) x
               group by bucket

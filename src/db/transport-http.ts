@@ -17,9 +17,8 @@ import { neon, neonConfig, type FullQueryResults, type NeonQueryFunction, type N
 import { drizzle } from "drizzle-orm/neon-http";
 import { DeadlineExceeded } from "../lib/deadline";
 import type { Db } from "./client";
-import type { DatabaseConfig } from "./config";
+import { SESSION_SETTINGS, type DatabaseConfig } from "./config";
 import { DATABASE_DEADLINE, DatabaseUnreachable } from "./failures";
-import { SESSION_SETTINGS } from "./config";
 
 /** What a session asks of each of its exchanges. It travels in the driver's `fetchOptions`. */
 interface ExchangeHooks {

@@ -109,10 +109,12 @@ const onlyReads = (method: string, path: string) => method === "GET" || (method 
 const requestKey = (method: string, url: string, init: RequestOptions) =>
   `${method} ${url}${init.plainJson ? " plain" : ""}${init.body === undefined ? "" : ` ${JSON.stringify(init.body)}`}`;
 
+const urlOf = (path: string, init: RequestOptions) => (init.prefix ?? PREFIX) + path + queryString(init.query);
+
 /** Starts a read now; the first identical request made within 10 s gets its answer. */
 export function prefetch(method: "GET" | "POST", path: string, init: RequestOptions = {}): void {
   if (!onlyReads(method, path)) throw new Error(`${method} ${path} is not a read`);
-  const key = requestKey(method, (init.prefix ?? PREFIX) + path + queryString(init.query), init);
+  const key = requestKey(method, urlOf(path, init), init);
   for (const [k, e] of early) if (Date.now() - e.at >= EARLY_TTL_MS) early.delete(k);
   if (early.has(key)) return;
   const answer = request(method, path, init);
@@ -121,7 +123,7 @@ export function prefetch(method: "GET" | "POST", path: string, init: RequestOpti
 }
 
 async function request<T>(method: string, path: string, init: RequestOptions): Promise<T> {
-  const url = (init.prefix ?? PREFIX) + path + queryString(init.query);
+  const url = urlOf(path, init);
   if (early.size > 0) {
     const key = requestKey(method, url, init);
     const ahead = early.get(key);
@@ -163,6 +165,7 @@ export const api = {
 const PREFIX_V3 = "/ajax-api/3.0/mlflow";
 export const api3 = {
   get: <T>(path: string, query?: Query) => request<T>("GET", path, { query, prefix: PREFIX_V3 }),
+  prefetch: (method: "GET" | "POST", path: string, init: Omit<RequestOptions, "prefix"> = {}) => prefetch(method, path, { ...init, prefix: PREFIX_V3 }),
   post: <T>(path: string, body: unknown = {}) => request<T>("POST", path, { body, prefix: PREFIX_V3 }),
   patch: <T>(path: string, body: unknown = {}) => request<T>("PATCH", path, { body, prefix: PREFIX_V3 }),
   del: <T>(path: string, body: unknown = {}) => request<T>("DELETE", path, { body, prefix: PREFIX_V3 }),

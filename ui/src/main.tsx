@@ -83,6 +83,7 @@ function Page() {
     if (third === "models") return <LoggedModelsTab experimentId={second} />;
     if (third === "datasets") return <DatasetsTab experimentId={second} />;
     if (third === "evaluation-runs") return <EvaluationRunsPage experimentId={second} />;
+    // What runsPageExperiments leaves: the Traces tab, or MLflow's trace links on the runs view.
     return <TracesTab experimentId={second} />;
   }
   if (first === "runs" && second) return <RunRedirect runId={second} />;

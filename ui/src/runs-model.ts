@@ -217,7 +217,6 @@ export function runsToCsv(runs: Run[], columns: Column[]): string {
   return lines.join("\r\n") + "\r\n";
 }
 
-/** "Created within" choices: appended to the filter as attributes.start_time >= <ms>. */
 /** Group-by keys: `p:<param>`, `t:<tag>` or `d:` (dataset). */
 export function groupValue(run: Run, groupBy: string): string {
   const key = groupBy.slice(2);

@@ -12,6 +12,7 @@ export const FIRST_PAGE = 200;
 export const NEXT_PAGE = 1000;
 export const DEFAULT_ORDER = "attributes.start_time DESC";
 
+/** "Created within" choices: appended to the filter as attributes.start_time >= <ms>. */
 export const TIME_WINDOWS: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "1y": 365 * 86_400_000 };
 
 export function withTimeWindow(filter: string, since: string | null, now = Date.now()): string {

@@ -3,7 +3,7 @@
  * MLflow's own UI reads it: its info, and its spans through `get-trace-artifact` (trace-prefetch.ts).
  */
 import { api3 } from "../api";
-import { takeTraceResponses } from "./trace-prefetch";
+import { fetchTraceResponses } from "./trace-prefetch";
 import type { Assessment, RawSpan, Trace, TraceInfo } from "./trace-types";
 
 export interface TracePage {
@@ -43,7 +43,7 @@ export async function searchAllTraces(q: TraceQuery, limit: number): Promise<{ t
 }
 
 export async function getTrace(traceId: string): Promise<Trace> {
-  const answers = takeTraceResponses(traceId);
+  const answers = fetchTraceResponses(traceId);
   const [res, file] = await Promise.all([answers.info, answers.spans]);
   const info = (res.trace?.trace_info as TraceInfo | undefined) ?? { trace_id: traceId };
   return { info, spans: (file?.spans as RawSpan[] | undefined) ?? [] };

@@ -7,7 +7,7 @@
  * milliseconds on a cold load, before the server starts reading a trace that may hold thousands of
  * spans. The answers go to the first view that asks for that trace, once; later views ask again.
  */
-import { api, api3, ApiError } from "../api";
+import { api, api3, ApiError, prefetch } from "../api";
 import { selectedTrace } from "./trace-links";
 
 export interface TraceResponses {
@@ -16,11 +16,15 @@ export interface TraceResponses {
   spans: Promise<{ spans?: unknown[] } | null>;
 }
 
-const pending = new Map<string, TraceResponses>();
+const infoPath = (traceId: string) => `/traces/${encodeURIComponent(traceId)}`;
 
+/**
+ * Reads a trace's info and spans; on a deep link these requests take the answers the entry bundle
+ * asked for (the API client's early answers, each used once).
+ */
 export function fetchTraceResponses(traceId: string): TraceResponses {
   return {
-    info: api3.get(`/traces/${encodeURIComponent(traceId)}`),
+    info: api3.get(infoPath(traceId)),
     spans: api.get<{ spans?: unknown[] }>("/get-trace-artifact", { request_id: traceId }).catch((e: unknown) => {
       if (e instanceof ApiError && e.status === 404) return null;
       throw e;
@@ -31,18 +35,7 @@ export function fetchTraceResponses(traceId: string): TraceResponses {
 /** Starts reading the trace this route selects on an experiment view, if it selects one. */
 export function prefetchSelectedTrace(segments: string[], query: URLSearchParams): void {
   const { traceId } = selectedTrace(query);
-  if (!traceId || segments[0] !== "experiments" || !segments[1] || pending.has(traceId)) return;
-  const answers = fetchTraceResponses(traceId);
-  // The view that takes them reports failures; nobody may take them.
-  answers.info.catch(() => {});
-  answers.spans.catch(() => {});
-  pending.set(traceId, answers);
-}
-
-/** The prefetched answers for `traceId` (once), or new requests. */
-export function takeTraceResponses(traceId: string): TraceResponses {
-  const answers = pending.get(traceId);
-  if (!answers) return fetchTraceResponses(traceId);
-  pending.delete(traceId);
-  return answers;
+  if (!traceId || segments[0] !== "experiments" || !segments[1]) return;
+  api3.prefetch("GET", infoPath(traceId));
+  prefetch("GET", "/get-trace-artifact", { query: { request_id: traceId } });
 }

@@ -30,13 +30,14 @@ const ChartView = lazy(() => import("../../components/chart-view"));
 
 export default function RunsPage({ experimentIds }: { experimentIds: string[] }) {
   const q = route.value.query;
-  const { filter, order, deleted, since } = runsQueryFrom(q, experimentIds);
+  const runsQuery = runsQueryFrom(q, experimentIds);
+  const { filter, order, deleted, since } = runsQuery;
   const mode = q.get("mode") === "chart" ? "chart" : "table";
   const groupBy = q.get("group") ?? "";
   const agg = (["min", "max"].includes(q.get("agg") ?? "") ? q.get("agg") : "avg") as Aggregate;
 
   const experiments = useExperiments(experimentIds);
-  const runsState = useRuns({ experimentIds, filter, order, deleted, since });
+  const runsState = useRuns(runsQuery);
   const { runs, token, loading, error } = runsState;
   const keys = useColumnKeys(runs, experimentIds.join(","));
   const modelNames = useLoggedModelNames(experimentIds);
